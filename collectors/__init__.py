@@ -1,0 +1,1 @@
+"""Channel collectors: each module turns one channel's API into `InboundMessage`s."""

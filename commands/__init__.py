@@ -1,0 +1,1 @@
+"""The `aduan` command modules; each imports only typer at module level so `--help` stays fast."""

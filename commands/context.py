@@ -1,0 +1,47 @@
+"""Shared plumbing of the command modules: the App from the Typer context, output helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+
+
+class State:
+    def __init__(self, config: str | None, user: str | None, lang: str | None):
+        self.config, self.user, self.lang = config, user, lang
+        self._app = None
+
+    @property
+    def app(self):
+        if self._app is None:
+            from ticketing.app import App
+
+            self._app = App.load(self.config, user=self.user, locale=self.lang)
+        return self._app
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = State(None, None, None)
+    return root.obj
+
+
+def app_of(ctx: typer.Context):
+    return state(ctx).app
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False, soft_wrap=False)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+JSON_OPTION = typer.Option(False, "--json", help="Keluaran JSON yang stabil, untuk skrip.")

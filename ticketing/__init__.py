@@ -1,0 +1,1 @@
+"""Everything that is not channel-specific: storage, ingest, workflow, SLA, recaps."""

@@ -1,0 +1,110 @@
+"""The application context: settings, database, calendar and the acting user, built lazily
+so that a command pays only for what it uses."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ticketing.config import Settings, load_settings
+from ticketing.errors import ConfigError, PermissionDenied
+from ticketing.roles import Actor
+from ticketing.timeutil import parse_instant, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from ticketing.calendar import OfficeCalendar
+    from ticketing.ingest import Classification, IngestPolicy
+
+NOW_ENV = "ADUAN_NOW"  # pins the clock for rehearsals and tests: an ISO-8601 instant with offset
+
+
+class App:
+    def __init__(self, settings: Settings, environ: Mapping[str, str] | None = None,
+                 now: datetime | None = None, user: str | None = None, locale: str | None = None):
+        self.settings = settings
+        self.environ = os.environ if environ is None else environ
+        self._now = now
+        self._user = user
+        self.locale = locale or settings.office.locale
+
+    @classmethod
+    def load(cls, config: str | None = None, user: str | None = None, locale: str | None = None,
+             environ: Mapping[str, str] | None = None) -> App:
+        environ = os.environ if environ is None else environ
+        return cls(load_settings(config, environ), environ, user=user, locale=locale)
+
+    def now(self) -> datetime:
+        if self._now is not None:
+            return self._now
+        pinned = self.environ.get(NOW_ENV)
+        if pinned:
+            try:
+                return parse_instant(pinned)
+            except ValueError:
+                raise ConfigError(f"{NOW_ENV}={pinned!r} is not an ISO-8601 instant with an offset") from None
+        return utcnow()
+
+    @cached_property
+    def engine(self) -> Engine:
+        from ticketing.db import open_database
+
+        return open_database(self.settings.database.url, self.settings.database.busy_timeout_ms)
+
+    @cached_property
+    def calendar(self) -> OfficeCalendar:
+        from ticketing.calendar import OfficeCalendar
+
+        try:
+            return OfficeCalendar(self.settings.sla, self.settings.office.timezone)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+
+    @property
+    def warn_before(self) -> timedelta:
+        return timedelta(hours=self.settings.sla.warn_before_hours)
+
+    def working_days_for(self, found: Classification | None) -> int:
+        sla = self.settings.sla
+        if found is not None:
+            if found.category and found.category in sla.by_category:
+                return sla.by_category[found.category]
+            if found.kind and found.kind in sla.by_kind:
+                return sla.by_kind[found.kind]
+        return sla.working_days
+
+    def due_at(self, received_at: datetime, found: Classification | None = None) -> datetime:
+        return self.calendar.due_at(received_at, self.working_days_for(found))
+
+    def ingest_policy(self) -> IngestPolicy:
+        from ticketing.ingest import IngestPolicy
+
+        return IngestPolicy(
+            reopen_window=timedelta(days=self.settings.ingest.reopen_window_days),
+            due_at=self.due_at,
+            classify=self.classifier(),
+        )
+
+    def classifier(self):
+        """The message classifier, or None before routing rules are configured."""
+        return None
+
+    def username(self) -> str:
+        return self._user or self.environ.get("ADUAN_USER") or getpass.getuser()
+
+    def actor(self) -> Actor:
+        """The acting staff member; unknown users are refused with how to add them."""
+        username = self.username()
+        staff = self.settings.staff_member(username)
+        if staff is None:
+            raise PermissionDenied(
+                f"pengguna {username!r} tidak terdaftar sebagai staf. Tambahkan di bagian staff: "
+                f"config.yaml, mis. - {{username: {username}, name: \"...\", role: admin}}, "
+                "atau jalankan dengan --as USERNAME"
+            )
+        return Actor(staff.username, staff.role, staff.bidang, staff.name)

@@ -1,0 +1,143 @@
+"""Read models for the inbox and the ticket view: plain dicts, stable for `--json`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from ticketing.models import CollectorState, Contact, ContactHandle, Escalation, Event, Message, Ticket
+from ticketing.safety import mask_sensitive
+from ticketing.sla import sla_state
+from ticketing.statuses import OPEN_STATUSES, TicketStatus, label
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass
+class InboxFilter:
+    statuses: list[str] | None = None
+    channel: str | None = None
+    bidang: str | None = None
+    kind: str | None = None
+    category: str | None = None
+    assignee: str | None = None
+    overdue: bool = False
+    since: datetime | None = None
+    search: str | None = None
+    limit: int = 50
+
+
+def _contacts(session: Session, tickets: list[Ticket]) -> dict[int, str]:
+    ids = {t.contact_id for t in tickets if t.contact_id is not None}
+    if not ids:
+        return {}
+    names = dict(session.execute(sa.select(Contact.id, Contact.display_name).where(Contact.id.in_(ids))).all())
+    handles: dict[int, str] = {}
+    for contact_id, handle in session.execute(
+        sa.select(ContactHandle.contact_id, ContactHandle.handle).where(ContactHandle.contact_id.in_(ids))
+    ):
+        handles.setdefault(contact_id, handle)
+    return {cid: handles.get(cid) or names.get(cid) or "" for cid in ids}
+
+
+def inbox_query(filters: InboxFilter, now: datetime):
+    statuses = filters.statuses or [s.value for s in OPEN_STATUSES]
+    query = select(Ticket).where(Ticket.status.in_(statuses), Ticket.merged_into_id.is_(None))
+    if filters.channel:
+        query = query.where(Ticket.channel == filters.channel)
+    if filters.bidang:
+        query = query.where(Ticket.bidang == filters.bidang.upper())
+    if filters.kind:
+        query = query.where(Ticket.kind == filters.kind)
+    if filters.category:
+        query = query.where(Ticket.category == filters.category)
+    if filters.assignee:
+        query = query.where(Ticket.assignee == filters.assignee)
+    if filters.overdue:
+        query = query.where(Ticket.due_at <= now)
+    if filters.since:
+        query = query.where(Ticket.received_at >= filters.since)
+    if filters.search:
+        pattern = "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matching = select(Message.ticket_id).where(Message.text.ilike(pattern, escape="\\"))
+        query = query.where(sa.or_(Ticket.id.in_(matching), Ticket.summary.ilike(pattern, escape="\\")))
+    # Most urgent first: the nearest (or most overdue) due time; tickets without one last.
+    return query.order_by(Ticket.due_at.is_(None), Ticket.due_at, Ticket.id).limit(filters.limit)
+
+
+def ticket_summary(ticket: Ticket, contact: str, now: datetime, warn_before: timedelta,
+                   locale: str = "id") -> dict[str, Any]:
+    return {
+        "id": ticket.id, "ref": ticket.ref, "channel": ticket.channel, "channel_type": ticket.channel_type,
+        "status": ticket.status, "status_label": label(ticket.status, locale), "kind": ticket.kind,
+        "category": ticket.category, "bidang": ticket.bidang, "contact": contact,
+        "summary": mask_sensitive(ticket.summary), "assignee": ticket.assignee,
+        "received_at": iso(ticket.received_at), "due_at": iso(ticket.due_at),
+        "sla_state": sla_state(ticket.status, ticket.due_at, ticket.answered_at, now, warn_before),
+        "message_count": ticket.message_count, "tags": [t for t in ticket.tags.split(",") if t],
+        "flags": [f for f in ticket.flags.split(",") if f],
+    }
+
+
+def inbox(session: Session, filters: InboxFilter, now: datetime, warn_before: timedelta,
+          locale: str = "id") -> list[dict[str, Any]]:
+    tickets = list(session.exec(inbox_query(filters, now)))
+    contacts = _contacts(session, tickets)
+    return [ticket_summary(t, contacts.get(t.contact_id, ""), now, warn_before, locale) for t in tickets]
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """Open tickets per status, for the inbox header (an index range, not a table scan)."""
+    open_codes = [s.value for s in OPEN_STATUSES]
+    rows = session.execute(sa.select(Ticket.status, sa.func.count()).where(Ticket.status.in_(open_codes))
+                           .group_by(Ticket.status))
+    counts = {code: 0 for code in open_codes}
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def channels_needing_reauth(session: Session) -> list[str]:
+    return list(session.exec(select(CollectorState.channel).where(CollectorState.needs_reauth.is_(True))))
+
+
+def ticket_detail(session: Session, ticket: Ticket, now: datetime, warn_before: timedelta,
+                  locale: str = "id", reveal: bool = False) -> dict[str, Any]:
+    contact = _contacts(session, [ticket]).get(ticket.contact_id, "")
+    data = ticket_summary(ticket, contact, now, warn_before, locale)
+    show = (lambda text: text or "") if reveal else mask_sensitive
+    messages = session.exec(select(Message).where(Message.ticket_id == ticket.id)
+                            .order_by(Message.sent_at, Message.id))
+    data["messages"] = [{
+        "id": m.id, "external_id": m.external_id, "direction": m.direction, "note_type": m.note_type,
+        "author": m.author_name or m.author_handle or m.author_id, "author_handle": m.author_handle,
+        "text": show(m.text), "sent_at": iso(m.sent_at), "is_private": m.is_private,
+        "delivery_state": m.delivery_state, "delivery_error": m.delivery_error,
+        "flags": [f for f in m.flags.split(",") if f],
+    } for m in messages]
+    events = session.exec(select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id))
+    data["events"] = [{"at": iso(e.at), "actor": e.actor, "action": e.action, "from_status": e.from_status,
+                       "to_status": e.to_status, "detail": e.detail} for e in events]
+    escalations = session.exec(select(Escalation).where(Escalation.ticket_id == ticket.id)
+                               .order_by(Escalation.id))
+    data["escalations"] = [{"bidang": e.bidang, "note": show(e.note), "escalated_by": e.escalated_by,
+                            "escalated_at": iso(e.escalated_at), "answered_by": e.answered_by,
+                            "answered_at": iso(e.answered_at)} for e in escalations]
+    data.update({"thread_key": ticket.thread_key, "first_response_at": iso(ticket.first_response_at),
+                 "answered_at": iso(ticket.answered_at), "closed_at": iso(ticket.closed_at),
+                 "close_reason": ticket.close_reason})
+    others = []
+    if ticket.contact_id is not None:
+        others = session.exec(select(Ticket.ref, Ticket.status).where(
+            Ticket.contact_id == ticket.contact_id, Ticket.id != ticket.id).order_by(Ticket.id.desc()).limit(10))
+    data["other_tickets"] = [{"ref": ref, "status": status, "status_label": label(status, locale)}
+                             for ref, status in others]
+    return data
+
+
+__all__ = ["InboxFilter", "TicketStatus", "inbox", "status_counts", "ticket_detail", "channels_needing_reauth"]
