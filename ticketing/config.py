@@ -34,8 +34,11 @@ class Secret:
     __slots__ = ("_value", "source")
 
     def __init__(self, value: str, source: str):
+        from ticketing.redact import register_secret
+
         self._value = value
         self.source = source
+        register_secret(value)
 
     def get(self) -> str:
         return self._value

@@ -43,7 +43,7 @@ MESSAGE_COLUMNS = (
 TICKET_COLUMNS = (
     "id", "ref", "channel", "channel_type", "thread_key", "contact_id", "is_public", "kind", "category",
     "bidang", "classification_confidence", "classification_locked", "status", "summary", "tags",
-    "message_count", "received_at", "last_message_at", "due_at", "sla_state", "flags",
+    "message_count", "received_at", "last_message_at", "due_at", "sla_state", "flags", "sla_paused_seconds",
 )
 
 
@@ -366,7 +366,7 @@ def _create_tickets(session: Session, channel: str, channel_type: str,
             "summary": message.text[:SUMMARY_CHARS], "tags": "", "message_count": 0,
             "received_at": message.sent_at, "last_message_at": message.sent_at,
             "due_at": policy.due_at(message.sent_at, found), "sla_state": "ok",
-            "flags": ",".join(f for f in message.flags if f == "future_timestamp"),
+            "flags": ",".join(f for f in message.flags if f == "future_timestamp"), "sla_paused_seconds": 0,
         }
         drafts.append(EventDraft(ticket_id, now, "system", "created", None, TicketStatus.NEW,
                                  json.dumps({"channel": channel, "message": message.external_id})))

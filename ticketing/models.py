@@ -93,6 +93,8 @@ class Ticket(SQLModel, table=True):
     recapped_at: datetime | None = _ts()
     merged_into_id: int | None = Field(default=None, foreign_key="ticket.id")
     flags: str = ""
+    sla_paused_at: datetime | None = _ts()
+    sla_paused_seconds: int = 0
 
 
 class Message(SQLModel, table=True):
@@ -127,6 +129,9 @@ class Message(SQLModel, table=True):
     delivery_attempts: int = 0
     delivery_error: str | None = None
     delivered_at: datetime | None = _ts()
+    next_attempt_at: datetime | None = _ts()
+    provider_status: str | None = None
+    provider_status_at: datetime | None = _ts()
 
 
 class MessageRevision(SQLModel, table=True):
@@ -214,3 +219,35 @@ class Quarantine(SQLModel, table=True):
     payload: str | None = Field(default=None, sa_type=sa.Text)
     received_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     resolved_at: datetime | None = _ts()
+
+
+class Notification(SQLModel, table=True):
+    """A message to staff (escalation, SLA warning/breach, re-authorisation), sent once per key."""
+
+    __tablename__ = "notification"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column_kwargs={"unique": True})
+    kind: str = Field(index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    recipient: str = ""
+    via: str = ""
+    text: str = ""
+    state: str = Field(default="pending", index=True)
+    attempts: int = 0
+    error: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    sent_at: datetime | None = _ts()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """A signed webhook body stored durably before it is acknowledged; ingest runs from here."""
+
+    __tablename__ = "webhook_delivery"
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(index=True)
+    body_sha256: str = Field(index=True)
+    payload: str = Field(sa_type=sa.Text)
+    received_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    processed_at: datetime | None = _ts(index=True)
+    attempts: int = 0
+    error: str | None = None

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 18:52:46.216576
+Create Date: 2026-11-28 19:03:28.747248
 """
 
 from __future__ import annotations
@@ -57,6 +57,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_quarantine_channel"), ["channel"], unique=False)
 
     op.create_table(
+        "webhook_delivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(), nullable=False),
+        sa.Column("body_sha256", sa.String(), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.String(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_webhook_delivery_body_sha256"), ["body_sha256"], unique=False)
+        batch_op.create_index(batch_op.f("ix_webhook_delivery_processed_at"), ["processed_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_webhook_delivery_source"), ["source"], unique=False)
+
+    op.create_table(
         "contact_handle",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=False),
@@ -106,6 +123,8 @@ def upgrade() -> None:
         sa.Column("recapped_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
         sa.Column("flags", sa.String(), nullable=False),
+        sa.Column("sla_paused_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sla_paused_seconds", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["contact.id"],
@@ -194,6 +213,9 @@ def upgrade() -> None:
         sa.Column("delivery_attempts", sa.Integer(), nullable=False),
         sa.Column("delivery_error", sa.String(), nullable=True),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("provider_status", sa.String(), nullable=True),
+        sa.Column("provider_status_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["ticket_id"],
             ["ticket.id"],
@@ -204,6 +226,32 @@ def upgrade() -> None:
     with op.batch_alter_table("message", schema=None) as batch_op:
         batch_op.create_index("ix_message_delivery", ["delivery_state"], unique=False)
         batch_op.create_index("ix_message_ticket", ["ticket_id", "sent_at"], unique=False)
+
+    op.create_table(
+        "notification",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=True),
+        sa.Column("recipient", sa.String(), nullable=False),
+        sa.Column("via", sa.String(), nullable=False),
+        sa.Column("text", sa.String(), nullable=False),
+        sa.Column("state", sa.String(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.String(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"],
+            ["ticket.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("key"),
+    )
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notification_kind"), ["kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notification_state"), ["state"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notification_ticket_id"), ["ticket_id"], unique=False)
 
     op.create_table(
         "attachment",
@@ -254,6 +302,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_attachment_message_id"))
 
     op.drop_table("attachment")
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notification_ticket_id"))
+        batch_op.drop_index(batch_op.f("ix_notification_state"))
+        batch_op.drop_index(batch_op.f("ix_notification_kind"))
+
+    op.drop_table("notification")
     with op.batch_alter_table("message", schema=None) as batch_op:
         batch_op.drop_index("ix_message_ticket")
         batch_op.drop_index("ix_message_delivery")
@@ -283,6 +337,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contact_handle_contact_id"))
 
     op.drop_table("contact_handle")
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_delivery_source"))
+        batch_op.drop_index(batch_op.f("ix_webhook_delivery_processed_at"))
+        batch_op.drop_index(batch_op.f("ix_webhook_delivery_body_sha256"))
+
+    op.drop_table("webhook_delivery")
     with op.batch_alter_table("quarantine", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_quarantine_channel"))
 
