@@ -45,3 +45,11 @@ def print_json(data: Any) -> None:
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Keluaran JSON yang stabil, untuk skrip.")
+
+
+def after_write(app) -> None:
+    """Work that follows a change in inline mode (no Redis): deliver queued replies, run the SLA
+    sweep. With Redis configured the worker does it instead."""
+    from ticketing.inline import run_inline_work
+
+    run_inline_work(app)
