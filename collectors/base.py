@@ -64,6 +64,7 @@ class Attachment:
     sha256: str | None = None
     path: str | None = None
     skipped_reason: str | None = None
+    sensitive: bool = False  # looks like a photo/scan of an identity document (KTP, KK): never exported
 
 
 @dataclass
@@ -94,6 +95,9 @@ class InboundMessage:
     subject: str | None = None
     raw: Any = None
     attachments: list[Attachment] = field(default_factory=list)
+    # Earlier messages of the conversation this one answers, oldest first (email References);
+    # ingest uses them, with `in_reply_to`, to find the ticket of a reply whose thread_key is new.
+    references: list[str] = field(default_factory=list)
 
     def raw_json(self) -> str | None:
         if self.raw is None:

@@ -29,4 +29,5 @@ def demo(
     """Seluruh alur pada data contoh: tanpa Redis, tanpa kredensial."""
     from commands.demo_run import run_demo
 
-    run_demo(app_of(ctx), database, console())
+    if not run_demo(app_of(ctx), database, console()):
+        raise typer.Exit(1)  # a demo channel failed: its line above says why

@@ -41,7 +41,10 @@ def console(stderr: bool = False):
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Readable UTF-8 JSON; escapes, C1 and bidi controls from citizens' text stay \\u-escaped."""
+    from ticketing.safety import json_terminal_safe
+
+    sys.stdout.write(json_terminal_safe(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Keluaran JSON yang stabil, untuk skrip.")

@@ -1,56 +1,114 @@
-"""The demo: bundled sample messages through the real ingest path into a fresh SQLite file."""
+"""`aduan demo`: the whole flow on bundled sample data, with no setup and no credentials.
+
+A sandbox API server (collectors/sandbox_server.py) starts on 127.0.0.1 and speaks the
+Telegram Bot API, X API v2 and Graph API over the sample messages; the real collectors read
+it through the real `aduan collect` runner into a fresh SQLite file; then the inbox and one
+full conversation are printed. Channel types whose collector cannot be loaded are left out.
+The sample mails are stored through ingest directly (no mail server is started).
+"""
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from collectors.base import InboundMessage
-from ticketing.timeutil import parse_instant
+from collectors.sandbox_server import SANDBOX_TOKEN, SampleData
+
+DEMO_SECRETS = {  # placeholders only the sandbox server accepts; nothing leaves the machine
+    "ADUAN_DEMO_TG_TOKEN": SANDBOX_TOKEN,
+    "ADUAN_DEMO_X_BEARER": "demo-x-bearer-token",
+    "ADUAN_DEMO_FB_TOKEN": "demo-facebook-page-token",
+}
 
 
-def sample_messages() -> dict[str, list[InboundMessage]]:
-    """The bundled messages, grouped by channel name (`demo-<type>`)."""
-    data = json.loads(resources.files("collectors").joinpath("data/sample_messages.json").read_text("utf-8"))
-    grouped: dict[str, list[InboundMessage]] = {}
-    for item in data["messages"]:
-        channel = f"demo-{item['channel_type']}"
-        grouped.setdefault(channel, []).append(InboundMessage(
-            channel=channel, external_id=item["external_id"], thread_key=item["thread_key"],
-            text=item["text"], sent_at=parse_instant(item["sent_at"]), author_id=item["author_id"],
-            author_handle=item["author_handle"], author_name=item["author_name"],
-            is_private=item["is_private"], in_reply_to=item.get("in_reply_to"), subject=item.get("subject"),
-            raw=item,
-        ))
-    return grouped
+def demo_channels(base_url: str, office: dict[str, Any]) -> list[dict[str, Any]]:
+    """The channels the demo collects from, every one pointed at the sandbox server."""
+    return [
+        {"name": "demo-telegram", "type": "telegram", "base_url": base_url, "bot_token_env": "ADUAN_DEMO_TG_TOKEN"},
+        {"name": "demo-x", "type": "x", "base_url": base_url, "user_id": office["x_user_id"],
+         "username": office["x_username"], "bearer_token_env": "ADUAN_DEMO_X_BEARER", "bearer_is_user_token": True},
+        {"name": "demo-facebook", "type": "facebook", "base_url": base_url, "graph_version": "v23.0",
+         "page_id": office["facebook_page_id"], "page_token_env": "ADUAN_DEMO_FB_TOKEN"},
+    ]
 
 
-def run_demo(app, database: str, out) -> None:
-    from ticketing.app import App
-    from ticketing.db import open_database, read_session, write_session
-    from ticketing.ingest import ingest_batch
-    from ticketing.views import InboxFilter, inbox, status_counts
+def loadable(channel_type: str) -> bool:
+    from collectors.registry import collector_class
+    from ticketing.errors import ConfigError
 
+    try:
+        collector_class(channel_type)
+    except ConfigError:
+        return False
+    return True
+
+
+def sample_mails(data: SampleData) -> list[InboundMessage]:
+    return [InboundMessage(
+        channel="demo-email", external_id=m["id"], thread_key=m["thread"], text=m["text"], sent_at=m["at"],
+        author_id=m["author_id"], author_handle=m["author_handle"], author_name=m["author_name"],
+        is_private=True, subject=m.get("subject"), raw={k: v for k, v in m.items() if k != "at"},
+    ) for m in data.of("email")]
+
+
+def _fresh_database(database: str) -> Path:
     path = Path(database).resolve()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def run_demo(app, database: str, out) -> bool:
+    """Run the demo; return False when a demo channel failed (the command then exits 1)."""
+    from collectors.sandbox_server import SandboxServer
+    from commands.collect import run_line
+    from ticketing.app import App
+    from ticketing.collect import collect
+    from ticketing.config import ChannelSettings
+    from ticketing.db import open_database, write_session
+    from ticketing.ingest import ingest_batch
+
+    path = _fresh_database(database)
+    now = app.now()
     settings = app.settings.model_copy(deep=True)
     settings.database.url = f"sqlite:///{path}"
-    demo_app = App(settings, app.environ, locale=app.locale)
-    engine = open_database(settings.database.url)
-    demo_app.__dict__["engine"] = engine
-    now = demo_app.now()
-    policy = demo_app.ingest_policy()
-    for channel, messages in sample_messages().items():
-        with write_session(engine) as session:
-            result = ingest_batch(session, channel, messages, now=now, policy=policy,
-                                  channel_type=channel.removeprefix("demo-"))
-        out.print(f"{channel}: {result.new_messages} pesan baru, {result.new_tickets} tiket baru")
-    from commands.render import inbox_table
+    with SandboxServer(now=now) as sandbox:
+        channels = [c for c in demo_channels(sandbox.base_url, sandbox.samples.office) if loadable(c["type"])]
+        settings.channels = [ChannelSettings.model_validate(c) for c in channels]
+        demo_app = App(settings, {**dict(app.environ), **DEMO_SECRETS}, now=now, locale=app.locale)
+        demo_app.__dict__["engine"] = open_database(settings.database.url)
+        runs = collect(demo_app)
+        for run in runs:
+            out.print(run_line(run, demo_app.locale))
+        with write_session(demo_app.engine) as session:
+            mails = ingest_batch(session, "demo-email", sample_mails(sandbox.samples), now=now,
+                                 policy=demo_app.ingest_policy(), channel_type="email")
+        out.print(f"demo-email: {mails.new_messages} pesan contoh, {mails.new_tickets} tiket baru "
+                  "(dimasukkan langsung, tanpa server surel)")
+        replies = len(sandbox.telegram.sent) + len(sandbox.x.sent) + len(sandbox.graph.sent)
+    _show(demo_app, path, out)
+    if replies:
+        out.print(f"{replies} balasan terkirim ke server sandbox.")
+    return not any(run.failed for run in runs)
 
-    with read_session(engine) as session:
-        items = inbox(session, InboxFilter(), now, demo_app.warn_before, demo_app.locale)
-        out.print(inbox_table(items, now, demo_app.locale, status_counts(session), []))
-    out.print(f"Basis data demo: {path}  (coba: aduan --config config.yaml show {items[0]['id']} "
-              f"dengan ADUAN_DATABASE_URL=sqlite:///{path})" if items else "")
+
+def _show(app, path: Path, out) -> None:
+    """The inbox, then the longest conversation in full: tickets with their threads."""
+    import sqlalchemy as sa
+
+    from commands.render import inbox_table, ticket_view
+    from ticketing.db import read_session
+    from ticketing.models import Ticket
+    from ticketing.views import InboxFilter, inbox, status_counts, ticket_detail
+
+    now = app.now()
+    with read_session(app.engine) as session:
+        items = inbox(session, InboxFilter(limit=100), now, app.warn_before, app.locale, app.calendar)
+        out.print(inbox_table(items, now, app.locale, status_counts(session), []))
+        longest = session.execute(sa.select(Ticket).order_by(Ticket.message_count.desc(), Ticket.id)).scalars().first()
+        if longest is not None:
+            out.print(ticket_view(ticket_detail(session, longest, now, app.warn_before, app.locale,
+                                                calendar=app.calendar), now, app.locale))
+    if items:
+        out.print(f"Basis data demo: {path}\nCoba: ADUAN_DATABASE_URL=sqlite:///{path} aduan show {items[0]['ref']}")

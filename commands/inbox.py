@@ -7,6 +7,31 @@ import typer
 from commands.context import JSON_OPTION, app_of, console, print_json
 
 
+def _statuses(values: list[str] | None) -> list[str] | None:
+    from ticketing.statuses import TicketStatus
+
+    if not values:
+        return None
+    codes = [s.value for s in TicketStatus]
+    if "all" in values:
+        return codes
+    unknown = [v for v in values if v not in codes]
+    if unknown:
+        raise typer.BadParameter(f"{', '.join(unknown)}: pilih {', '.join(codes)} atau all", param_hint="--status")
+    return list(values)
+
+
+def _since(value: str | None, tz):
+    from datetime import datetime, time
+
+    if not value:
+        return None
+    try:
+        return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(), tz)
+    except ValueError:
+        raise typer.BadParameter("tulis tanggal sebagai YYYY-MM-DD", param_hint="--since") from None
+
+
 def inbox(
     ctx: typer.Context,
     status: list[str] = typer.Option(None, "--status", help="new, escalated, followed_up, answered, closed, "
@@ -18,70 +43,92 @@ def inbox(
     mine: bool = typer.Option(False, "--mine", help="Only tickets assigned to me."),
     overdue: bool = typer.Option(False, "--overdue", help="Only tickets past their due time."),
     since: str = typer.Option(None, "--since", help="Received on or after this date (YYYY-MM-DD)."),
-    search: str = typer.Option(None, "--search", help="Text to look for in the messages."),
+    search: str = typer.Option(None, "--search", help="Text to look for in the messages (verbatim)."),
     limit: int = typer.Option(50, "--limit", min=1, max=10000),
     ids: bool = typer.Option(False, "--ids", help="Print ticket ids only, one per line (for xargs)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Kotak masuk terpadu, paling mendesak di atas."""
-    from datetime import datetime, time
-
-    from ticketing.db import read_session
-    from ticketing.roles import require
-    from ticketing.statuses import TicketStatus
-    from ticketing.views import InboxFilter, channels_needing_reauth, status_counts
-    from ticketing.views import inbox as inbox_view
+    from commands.tickets import guarded
 
     app = app_of(ctx)
+    statuses = _statuses(status)
+    since_at = _since(since, app.calendar.tz)
+    guarded(app, "read", None, as_json, lambda: _list(app, statuses, channel, bidang, kind, category, mine,
+                                                      overdue, since_at, search, limit, ids, as_json))
+
+
+def _list(app, statuses, channel, bidang, kind, category, mine, overdue, since_at, search, limit, ids,
+          as_json) -> None:
+    from ticketing.db import read_session
+    from ticketing.roles import require
+    from ticketing.views import InboxFilter, channels_needing_reauth, overdue_count, status_counts
+    from ticketing.views import inbox as inbox_view
+
     actor = app.actor()
     require(actor, "read")
-    if actor.role == "teknis":
-        bidang = actor.bidang  # an officer sees the tickets of their own bidang
     now = app.now()
-    statuses = None
-    if status:
-        statuses = [s.value for s in TicketStatus] if "all" in status else [TicketStatus(s).value for s in status]
-    since_at = None
-    if since:
-        since_at = datetime.combine(datetime.strptime(since, "%Y-%m-%d").date(), time(), app.calendar.tz)
     filters = InboxFilter(statuses=statuses, channel=channel, bidang=bidang, kind=kind, category=category,
-                          assignee=app.username() if mine else None, overdue=overdue, since=since_at,
-                          search=search, limit=limit)
+                          assignee=actor.username if mine else None, overdue=overdue, since=since_at,
+                          search=search, limit=limit,
+                          escalated_to=actor.bidang if actor.role == "teknis" else None)
     with read_session(app.engine) as session:
-        items = inbox_view(session, filters, now, app.warn_before, app.locale)
-        if as_json or ids:
-            if ids:
-                typer.echo("\n".join(str(item["id"]) for item in items))
-            else:
-                print_json(items)
+        items = inbox_view(session, filters, now, app.warn_before, app.locale, app.calendar)
+        if ids:
+            typer.echo("\n".join(str(item["id"]) for item in items))
+            return
+        if as_json:
+            print_json(items)
             return
         counts = status_counts(session)
         reauth = channels_needing_reauth(session)
+        late = overdue_count(session, now)
     from commands.render import inbox_table
 
-    console().print(inbox_table(items, now, app.locale, counts, reauth))
+    out = console()
+    out.print(inbox_table(items, now, app.locale, counts, reauth, late, out.width))
 
 
 def show(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., help="Ticket id or reference (ADU-2026-000123)."),
+    reveal: bool = typer.Option(False, "--reveal", help="Tampilkan NIK/KK tanpa sensor (supervisor; diaudit)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Satu tiket: seluruh percakapan, riwayat, SLA."""
-    from ticketing.db import read_session
-    from ticketing.views import ticket_detail
-    from ticketing.workflow import check_access, get_ticket
+    from commands.tickets import guarded
 
     app = app_of(ctx)
-    actor = app.actor()
-    now = app.now()
-    with read_session(app.engine) as session:
-        ticket = get_ticket(session, ticket_id)
-        check_access(ticket, actor, "read", session)
-        data = ticket_detail(session, ticket, now, app.warn_before, app.locale)
+    data = guarded(app, "reveal" if reveal else "read", ticket_id, as_json,
+                   lambda: ticket_data(app, ticket_id, reveal))
     if as_json:
         print_json(data)
         return
     from commands.render import ticket_view
 
-    console().print(ticket_view(data, now, app.locale))
+    console().print(ticket_view(data, app.now(), app.locale))
+
+
+def ticket_data(app, ticket_id: str, reveal: bool = False) -> dict:
+    """The ticket as the acting user may see it; an unmasked view is audited first."""
+    from ticketing.audit import EventDraft, record_event
+    from ticketing.db import read_session, run_write
+    from ticketing.roles import require
+    from ticketing.views import ticket_detail
+    from ticketing.workflow import check_access, get_ticket
+
+    actor = app.actor()
+    now = app.now()
+    with read_session(app.engine) as session:
+        ticket = get_ticket(session, ticket_id)
+        check_access(ticket, actor, "read", session)
+        if not reveal:
+            return ticket_detail(session, ticket, now, app.warn_before, app.locale, False, app.calendar)
+        require(actor, "reveal")
+    run_write(app.engine, lambda s: record_event(s, EventDraft(
+        ticket.id, now, actor.username, "revealed", ticket.status, ticket.status, {"what": "nik_kk"})))
+    with read_session(app.engine) as session:
+        ticket = get_ticket(session, ticket_id)
+        data = ticket_detail(session, ticket, now, app.warn_before, app.locale, True, app.calendar)
+    data["revealed_by"] = actor.username
+    return data

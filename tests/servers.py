@@ -127,6 +127,16 @@ def serve(env_file: Path) -> None:
 EXTRA_SERVERS: dict[str, object] = {}
 
 
+def _dovecot():
+    """Dovecot for the email tests (tests/fakes/dovecot.py); exports ADUAN_TEST_IMAP_*."""
+    from tests.fakes.dovecot import dovecot_server
+
+    return dovecot_server()
+
+
+EXTRA_SERVERS["dovecot"] = _dovecot
+
+
 if __name__ == "__main__":
     import sys
 

@@ -91,8 +91,13 @@ class App:
         )
 
     def classifier(self):
-        """The message classifier, or None before routing rules are configured."""
-        return None
+        """The message classifier from the routing rules (`routing.rules_file`, else the shipped
+        rules), or None when `routing.enabled` is false."""
+        if self.settings.routing.get("enabled", True) is False:
+            return None
+        from ticketing.routing import load_classifier
+
+        return load_classifier(self.settings.routing, self.settings.source)
 
     def username(self) -> str:
         return self._user or self.environ.get("ADUAN_USER") or getpass.getuser()

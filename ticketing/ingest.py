@@ -150,7 +150,12 @@ def ingest_batch(
             unique[message.external_id] = message
     new_messages = sorted(unique.values(), key=lambda m: (m.sent_at, m.external_id))
     if new_messages:
+        from ticketing.delivery import apply_delivery_reports
+        from ticketing.reply_threads import adopt_known_threads
+
+        adopt_known_threads(session, channel, new_messages)  # replies whose own thread key is new
         _store_new(session, channel, channel_type, new_messages, now, policy, result)
+        apply_delivery_reports(session, channel, new_messages, now)  # bounces mark our replies failed
     _quarantine(session, rejects, now)
     result.quarantined = len(rejects)
     if cursor is not None:
@@ -217,6 +222,9 @@ def _store_new(session: Session, channel: str, channel_type: str, new_messages: 
     result.new_messages = len(rows)
     if any(m.attachments for m in new_messages):
         _store_attachments(session, channel, new_messages)
+    from ticketing.privacy import flag_public_nik, public_nik_tickets
+
+    flag_public_nik(session, public_nik_tickets(new_messages, assignment))  # NIK posted publicly: DM first
     append_events(session, drafts)
 
 
@@ -228,7 +236,8 @@ def _store_attachments(session: Session, channel: str, new_messages: list[Inboun
                              [m.external_id for m in with_files])
     records = [
         {"message_id": ids[m.external_id], "filename": a.filename, "content_type": a.content_type,
-         "size": a.size, "sha256": a.sha256, "path": a.path, "skipped_reason": a.skipped_reason}
+         "size": a.size, "sha256": a.sha256, "path": a.path, "skipped_reason": a.skipped_reason,
+         "sensitive": a.sensitive}
         for m in with_files if m.external_id in ids for a in m.attachments
     ]
     if records:

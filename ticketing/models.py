@@ -62,6 +62,8 @@ class Ticket(SQLModel, table=True):
         sa.Index("ix_ticket_thread", "channel", "thread_key", "status"),
         sa.Index("ix_ticket_received", "received_at"),
         sa.Index("ix_ticket_sla_due", "sla_state", "due_at"),
+        sa.Index("ix_ticket_answered", "answered_at"),  # recaps: backlog and the daily list
+        sa.Index("ix_ticket_closed", "closed_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     ref: str | None = Field(default=None, sa_column_kwargs={"unique": True})
@@ -187,6 +189,7 @@ class AttachmentRecord(SQLModel, table=True):
     sha256: str | None = None
     path: str | None = None
     skipped_reason: str | None = None
+    sensitive: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class CollectorState(SQLModel, table=True):

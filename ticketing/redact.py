@@ -1,5 +1,6 @@
 """Scrub secrets from text before it reaches a log, an error message, the database or Redis.
 
+NIK/KK numbers in the text become keyed pseudonyms (`NIK#<hmac8>`, see ticketing.safety).
 Tokens travel in URLs (Graph `access_token=`, `appsecret_proof=`, Telegram `/bot<id>:<token>/`)
 and `requests` puts the full URL into its exception text. Every configured secret value is also
 registered here when it is read from the environment.
@@ -8,6 +9,8 @@ registered here when it is read from the environment.
 from __future__ import annotations
 
 import re
+
+from ticketing.safety import pseudonymise
 
 _PATTERNS = [
     (re.compile(r"(access_token|appsecret_proof|client_secret|input_token|debug_token|hub\.verify_token|"
@@ -33,4 +36,4 @@ def redact(text: object) -> str:
             result = result.replace(secret, "[REDACTED]")
     for pattern, replacement in _PATTERNS:
         result = pattern.sub(replacement, result)
-    return result
+    return pseudonymise(result)  # NIK/KK numbers become NIK#<hmac8>: joinable, not readable

@@ -83,8 +83,9 @@ def reply(session: Session, ticket: Ticket, text: str, actor: Actor, now: dateti
     check_access(ticket, actor, "reply", session)
     if not text.strip():
         raise AduanError("balasan kosong: tulis isi balasan dengan -m TEKS atau --template NAMA")
-    if guard is not None:
-        guard(ticket, text)
+    if guard is None:
+        from ticketing.privacy import public_reply_guard as guard  # no NIK in a public reply
+    guard(ticket, text)
     if ticket.status not in (S.ANSWERED,) and ticket.status not in OPEN_STATUSES:
         raise InvalidTransition(f"tiket {ticket.ref} berstatus {label(ticket.status)}; buka kembali dulu "
                                 "(aduan reopen) sebelum membalas")

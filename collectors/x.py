@@ -1,0 +1,435 @@
+"""X (Twitter) collector: mentions and DMs in, reply tweets and DMs out, through tweepy's Client.
+
+tweepy 4.17 hard-codes `https://api.twitter.com`; a transport adapter mounted on the client's
+session sends every request to the configured `base_url` instead (the official host, a proxy,
+or a test fake). The client returns plain dicts (`return_type=dict`) so that one malformed
+tweet is quarantined instead of breaking tweepy's model parsing of the whole page, and so that
+timestamps are parsed here (tweepy drops non-UTC offsets). `wait_on_rate_limit` stays off:
+tweepy would sleep and recurse; a 429 becomes `RateLimited` and the run ends at once.
+
+Cursors hold ids only, never payload timestamps. X's wire format (items, error bodies)
+lives in `collectors/x_payload.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from collectors.base import (
+    Batch,
+    Collector,
+    CollectorError,
+    InboundMessage,
+    OutboundMessage,
+    QuarantinedItem,
+    SendRefused,
+    SendResult,
+    TransientError,
+)
+from collectors.x_payload import (
+    DM_EVENT_FIELDS,
+    DM_EXPANSIONS,
+    TWEET_EXPANSIONS,
+    TWEET_FIELDS,
+    USER_FIELDS,
+    ForbiddenError,
+    NotFoundError,
+    PageParser,
+    bigger_id,
+    mentions_account,
+    redirect_adapter,
+    smaller_id,
+    translate_error,
+)
+from ticketing.config import Secret, secret_from_env
+from ticketing.errors import ConfigError
+from ticketing.redact import redact
+
+TWEEPY_HOST = "https://api.twitter.com/"  # what tweepy 4.17 always calls; rewritten to base_url
+PAGE_REPEATS_TOLERATED = 2  # one replayed page is a glitch worth one retry; a third time is stuck
+MENTIONS_MIN_RESULTS = 5  # the mentions endpoint refuses max_results below 5
+REQUEST_TIMEOUT = (5.0, 30.0)  # tweepy sets none; a hung API must not hold the cron run
+OAUTH1_KEYS = ("consumer_key_env", "consumer_secret_env", "access_token_env", "access_token_secret_env")
+
+
+class XSettings(BaseModel):
+    """The `x` channel's own section of config.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    base_url: str = Field(default="https://api.x.com", pattern=r"^https?://")
+    user_id: str | None = Field(default=None, pattern=r"^[0-9]{1,25}$")
+    username: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{1,15}$")
+    bearer_token_env: str | None = None
+    consumer_key_env: str | None = None
+    consumer_secret_env: str | None = None
+    access_token_env: str | None = None
+    access_token_secret_env: str | None = None
+    bearer_is_user_token: bool = False
+    read_mentions: bool = True
+    read_dms: bool = True
+    page_size: int = Field(default=100, ge=5, le=100)
+    max_pages: int = Field(default=5, ge=1, le=100)
+    monthly_read_budget: int | None = Field(default=None, ge=1)
+    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
+    @model_validator(mode="after")
+    def _some_credentials(self) -> XSettings:
+        given = [getattr(self, key) for key in OAUTH1_KEYS]
+        if any(given) and not all(given):
+            raise ValueError("OAuth 1.0a needs all four of " + ", ".join(OAUTH1_KEYS))
+        if not self.bearer_token_env and not all(given):
+            raise ValueError("name bearer_token_env, or the four OAuth 1.0a *_env keys")
+        return self
+
+
+@dataclass
+class XCursor:
+    """Where the last run stopped. Ids compare as integers; payload timestamps never move it.
+
+    A run that hits `max_pages` leaves a backfill in progress: mentions between
+    `mentions_since_id` and `mentions_until_id` are still unread and `mentions_newest_id`
+    becomes the new since_id once they are. DMs have no since_id on X, so a cut-short DM read
+    resumes from `dm_resume_token`.
+    """
+
+    mentions_since_id: str | None = None
+    mentions_until_id: str | None = None
+    mentions_newest_id: str | None = None
+    dm_since_id: str | None = None
+    dm_resume_token: str | None = None
+    dm_newest_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def coerce(cls, value: Any) -> XCursor:
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return cls(**value.to_json())
+        if isinstance(value, Mapping):
+            known = {f.name for f in fields(cls)}
+            return cls(**{k: v for k, v in value.items() if k in known})
+        raise CollectorError(f"X cursor has an unexpected shape: {type(value).__name__}")
+
+
+@dataclass
+class _Run:
+    """Bookkeeping for one fetch: what was read, and how much more it may read."""
+
+    max_pages: int
+    budget_left: int | None
+    reads: int = 0
+    messages: list[InboundMessage] = field(default_factory=list)
+    quarantined: list[QuarantinedItem] = field(default_factory=list)
+
+    def page_size(self, wanted: int, minimum: int) -> int | None:
+        """How many items to ask for; None when the allowance cannot pay for a page."""
+        if self.budget_left is None:
+            return wanted
+        left = self.budget_left - self.reads
+        return None if left < minimum else min(wanted, left)
+
+
+class XCollector(Collector):
+    """Mentions timeline and DM events of the office's X account."""
+
+    type_name: ClassVar[str] = "x"
+    settings_model: ClassVar[type | None] = XSettings
+    cursor_type: ClassVar[type | None] = XCursor
+
+    def __init__(self, name: str, settings: Any, env: Mapping[str, str] | None = None,
+                 *, clock: Callable[[], datetime] | None = None):
+        if not isinstance(settings, XSettings):
+            settings = XSettings.model_validate(settings)
+        super().__init__(name, settings, env)
+        self.clock = clock or self._default_clock
+        # Items this collector may still read (X bills per item). The runner sets it from what is
+        # left of monthly_read_budget; each fetch spends from it. None: only max_pages limits a fetch.
+        self.read_allowance: int | None = None
+        self._client_obj: Any = None
+        self._me: dict[str, str] | None = None
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _environ(self) -> Mapping[str, str]:
+        return os.environ if self.env is None else self.env
+
+    def _default_clock(self) -> datetime:
+        from ticketing.timeutil import parse_instant, utcnow
+
+        pinned = self._environ().get("ADUAN_NOW")
+        return parse_instant(pinned) if pinned else utcnow()
+
+    def _secret(self, key: str) -> Secret | None:
+        section = self.settings.model_dump()
+        return secret_from_env(section, key, self.name, self._environ(), required=bool(section.get(key)))
+
+    @property
+    def _oauth1(self) -> bool:
+        return all(getattr(self.settings, key) for key in OAUTH1_KEYS)
+
+    @property
+    def _has_user_context(self) -> bool:
+        return self._oauth1 or self.settings.bearer_is_user_token
+
+    def _client(self) -> Any:
+        if self._client_obj is None:
+            import tweepy
+
+            def value(key: str) -> str | None:
+                secret = self._secret(key)
+                return secret.get() if secret else None
+
+            client = tweepy.Client(
+                bearer_token=value("bearer_token_env"), consumer_key=value("consumer_key_env"),
+                consumer_secret=value("consumer_secret_env"), access_token=value("access_token_env"),
+                access_token_secret=value("access_token_secret_env"), return_type=dict, wait_on_rate_limit=False,
+            )
+            timeout = (REQUEST_TIMEOUT[0], self.settings.timeout_seconds)
+            client.session.mount(TWEEPY_HOST, redirect_adapter(self.settings.base_url, timeout))
+            tweepy_log = logging.getLogger("tweepy")
+            if tweepy_log.getEffectiveLevel() < logging.INFO:
+                tweepy_log.setLevel(logging.INFO)  # its DEBUG lines print the Authorization header
+            self._client_obj = client
+        return self._client_obj
+
+    def _call(self, what: str, method: str, **kwargs: Any) -> dict[str, Any]:
+        """Call one tweepy method; every failure leaves as a collector error with secrets scrubbed."""
+        import requests
+        import tweepy
+
+        try:
+            result = getattr(self._client(), method)(**kwargs)
+        except tweepy.TweepyException as exc:
+            raise translate_error(exc, what, self.clock()) from None
+        except requests.Timeout as exc:
+            raise TransientError(f"X: waktu habis saat {what}: {redact(exc)}") from None
+        except (requests.RequestException, ValueError) as exc:
+            raise TransientError(f"X: gagal {what}: {redact(exc)}") from None
+        if not isinstance(result, dict):
+            raise TransientError(f"X: jawaban tak terduga saat {what} (bukan objek JSON)")
+        return result
+
+    def _identity(self) -> dict[str, str]:
+        """The office's own account; asks /2/users/me only when config does not name it."""
+        if self.settings.user_id and self.settings.username:
+            return {"id": self.settings.user_id, "username": self.settings.username.lstrip("@")}
+        if self._me is None:
+            if not self._has_user_context:
+                raise ConfigError(f"channels ({self.name}).user_id and username are needed: an app-only bearer "
+                                  "token cannot ask X which account it is")
+            self._me = self._fetch_me()
+        return {"id": self.settings.user_id or self._me["id"],
+                "username": (self.settings.username or self._me.get("username", "")).lstrip("@")}
+
+    def _fetch_me(self) -> dict[str, str]:
+        data = self._call("membaca akun sendiri (/2/users/me)", "get_me", user_auth=self._oauth1,
+                          user_fields=USER_FIELDS).get("data")
+        if not isinstance(data, dict) or not str(data.get("id", "")).isdigit():
+            raise CollectorError("X: /2/users/me tidak mengembalikan id akun")
+        return {"id": str(data["id"]), "username": str(data.get("username", "")), "name": str(data.get("name", ""))}
+
+    # -- reading --------------------------------------------------------------------------
+
+    def fetch(self, cursor: Any) -> Batch:
+        state = XCursor.coerce(cursor)
+        before = XCursor.coerce(state)
+        now = self.clock()
+        if self.read_allowance is not None and self.read_allowance <= 0:
+            return Batch([], state, more=False)
+        run = _Run(self.settings.max_pages, self.read_allowance)
+        parser = PageParser(self.name, self._identity()["id"], now)
+        more = False
+        if self.settings.read_mentions:
+            more |= self._read_mentions(state, run, parser)
+        if self.settings.read_dms and self._has_user_context:
+            more |= self._read_dms(state, run, parser)
+        if self.read_allowance is not None:
+            self.read_allowance -= run.reads
+        unique: dict[str, InboundMessage] = {}
+        for message in run.messages:
+            unique.setdefault(message.external_id, message)
+        more = more and state != before  # asking again without having moved would only loop
+        return Batch(list(unique.values()), state, run.quarantined, more=more, reads=run.reads)
+
+    def _pages(self, what: str, method: str, params: dict[str, Any], run: _Run, minimum: int,
+               start_token: str | None = None):
+        """Yield pages until the last one, max_pages or the budget; returns the token left over."""
+        token, seen = start_token, {start_token: 1} if start_token else {}
+        for _ in range(run.max_pages):
+            size = run.page_size(self.settings.page_size, minimum)
+            if size is None:
+                return token or "budget"
+            call = dict(params, max_results=size)
+            if token:
+                call["pagination_token"] = token
+            page = self._call(what, method, **call)
+            data = page.get("data")
+            run.reads += len(data) if isinstance(data, list) else 0
+            next_token = (page.get("meta") or {}).get("next_token")
+            if next_token:
+                seen[next_token] = seen.get(next_token, 0) + 1
+                if seen[next_token] > PAGE_REPEATS_TOLERATED:
+                    raise CollectorError(f"X: stuck pagination saat {what}: next_token yang sama terus berulang")
+            stop = yield page
+            if stop or not next_token:
+                return None
+            token = next_token
+        return token
+
+    def _read_mentions(self, state: XCursor, run: _Run, parser: PageParser) -> bool:
+        params: dict[str, Any] = {"id": parser.own_id, "tweet_fields": TWEET_FIELDS, "expansions": TWEET_EXPANSIONS,
+                                  "user_fields": USER_FIELDS, "user_auth": not self.settings.bearer_token_env}
+        if state.mentions_since_id:
+            params["since_id"] = state.mentions_since_id
+        if state.mentions_until_id:
+            params["until_id"] = state.mentions_until_id
+        newest, oldest = state.mentions_newest_id, None
+        pages = self._pages("membaca mention", "get_users_mentions", params, run, MENTIONS_MIN_RESULTS)
+        left = self._drain(pages, lambda page: parser.tweets(page, state.mentions_since_id, run.messages,
+                                                             run.quarantined))
+        for low, high in parser.take_bounds():
+            newest, oldest = bigger_id(newest, high), smaller_id(oldest, low)
+        if left is None:
+            state.mentions_since_id = bigger_id(state.mentions_since_id, newest)
+            state.mentions_until_id = state.mentions_newest_id = None
+            return False
+        state.mentions_until_id = smaller_id(state.mentions_until_id, oldest)
+        state.mentions_newest_id = newest
+        return True
+
+    def _read_dms(self, state: XCursor, run: _Run, parser: PageParser) -> bool:
+        params: dict[str, Any] = {"dm_event_fields": DM_EVENT_FIELDS, "expansions": DM_EXPANSIONS,
+                                  "user_fields": USER_FIELDS, "user_auth": self._oauth1}
+        resuming = state.dm_resume_token
+        newest = state.dm_newest_id if resuming else None
+        pages = self._pages("membaca DM", "get_direct_message_events", params, run, 1, start_token=resuming)
+
+        def parse(page: dict[str, Any]) -> bool:
+            return parser.dm_events(page, state.dm_since_id, run.messages, run.quarantined)
+
+        left = self._drain(pages, parse)
+        for _low, high in parser.take_bounds():
+            newest = bigger_id(newest, high)
+        if left is None:
+            state.dm_since_id = bigger_id(state.dm_since_id, newest)
+            state.dm_resume_token = state.dm_newest_id = None
+            return False
+        state.dm_resume_token, state.dm_newest_id = (None if left == "budget" else left), newest
+        return True
+
+    @staticmethod
+    def _drain(pages: Any, parse: Callable[[dict[str, Any]], bool | None]) -> str | None:
+        """Feed each page to `parse` (True = reached known items, stop); return the token left over."""
+        try:
+            page = next(pages)
+            while True:
+                page = pages.send(bool(parse(page)))
+        except StopIteration as done:
+            return done.value
+
+    # -- sending --------------------------------------------------------------------------
+
+    def send(self, outbound: OutboundMessage) -> SendResult:
+        """A DM for private threads, else a reply tweet, only to a post that mentions the office.
+
+        For the mention check, `outbound.context` may carry the answered post as `raw` (its
+        JSON, a dict or a string) or `text`; without it the post is looked up (one read).
+        """
+        if not outbound.text.strip():
+            raise SendRefused("Balasan kosong tidak dikirim ke X.")
+        if not self._has_user_context:
+            raise SendRefused("Membalas di X butuh kredensial user context (OAuth 1.0a atau token OAuth 2.0 "
+                              "pengguna); token app-only hanya bisa membaca.")
+        if outbound.is_private:
+            return self._send_dm(outbound)
+        target = outbound.in_reply_to
+        if not target or not str(target).isdigit():
+            raise SendRefused("Balasan publik X perlu ID postingan warga yang dibalas; kirim lewat DM bila tidak ada.")
+        identity = self._identity()
+        post = self._answered_post(outbound, str(target))
+        if not mentions_account(post, identity["id"], identity["username"]):
+            raise SendRefused("X hanya mengizinkan balasan otomatis ke postingan yang menyebut (mention) akun "
+                              "kantor; postingan ini tidak menyebut akun kantor. Balas lewat DM.")
+        try:
+            result = self._call("mengirim balasan", "create_tweet", text=outbound.text, in_reply_to_tweet_id=target,
+                                user_auth=self._oauth1)
+        except ForbiddenError as exc:
+            raise SendRefused(f"X menolak balasan publik ini; kirim lewat DM. ({exc})") from None
+        data = result.get("data") or {}
+        return self._sent(data.get("id"), result)
+
+    def _answered_post(self, outbound: OutboundMessage, target: str) -> dict[str, Any]:
+        raw = outbound.context.get("raw")
+        if isinstance(raw, str):
+            import json
+
+            try:
+                raw = json.loads(raw)
+            except ValueError:
+                raw = None
+        if isinstance(raw, dict) and str(raw.get("id", target)) == target:
+            return raw
+        if isinstance(outbound.context.get("text"), str):
+            return {"id": target, "text": outbound.context["text"]}
+        try:
+            found = self._call("memeriksa postingan yang dibalas", "get_tweet", id=target,
+                               tweet_fields=["entities", "author_id", "conversation_id"],
+                               user_auth=not self.settings.bearer_token_env)
+        except NotFoundError:
+            raise SendRefused("Postingan yang dibalas sudah dihapus atau tidak terlihat di X.") from None
+        data = found.get("data")
+        if not isinstance(data, dict):
+            raise SendRefused("Postingan yang dibalas sudah dihapus atau tidak terlihat di X.")
+        return data
+
+    def _send_dm(self, outbound: OutboundMessage) -> SendResult:
+        target: dict[str, str]
+        if outbound.thread_key and outbound.thread_key.replace("-", "").isdigit():
+            target = {"dm_conversation_id": outbound.thread_key}
+        elif outbound.recipient_id and str(outbound.recipient_id).isdigit():
+            target = {"participant_id": str(outbound.recipient_id)}
+        else:
+            raise SendRefused("Percakapan DM X tidak dikenal: tidak ada dm_conversation_id atau ID penerima.")
+        try:
+            result = self._call("mengirim DM", "create_direct_message", text=outbound.text, user_auth=self._oauth1,
+                                **target)
+        except ForbiddenError as exc:
+            raise SendRefused(f"X menolak DM ini (penerima mungkin menutup DM dari akun kantor). ({exc})") from None
+        data = result.get("data") or {}
+        return self._sent(data.get("dm_event_id"), result)
+
+    @staticmethod
+    def _sent(external_id: Any, raw: dict[str, Any]) -> SendResult:
+        if not external_id:
+            raise CollectorError("X menerima balasan tetapi tidak mengembalikan ID; periksa di X sebelum mengirim "
+                                 "ulang")
+        return SendResult(external_id=str(external_id), raw=raw)
+
+    def check(self) -> str:
+        """Who we are: /2/users/me with user context; an app-only token can only look up user_id."""
+        if not self._has_user_context:
+            if not self.settings.user_id:
+                raise ConfigError(f"channels ({self.name}).user_id is needed with an app-only bearer token")
+            data = self._call("memeriksa akun", "get_user", id=self.settings.user_id, user_fields=USER_FIELDS)
+            user = data.get("data") if isinstance(data.get("data"), dict) else {}
+            if not user:
+                raise CollectorError(f"X: akun dengan user_id {self.settings.user_id} tidak ditemukan")
+            return f"@{user.get('username', '?')} (id {self.settings.user_id}, hanya baca)"
+        me = self._fetch_me()
+        if self.settings.user_id and self.settings.user_id != me["id"]:
+            raise CollectorError(f"X: user_id di konfigurasi ({self.settings.user_id}) bukan akun yang "
+                                 f"terautentikasi ({me['id']})")
+        return f"@{me['username']} (id {me['id']})"
+
+
+__all__ = ["XCollector", "XCursor", "XSettings"]

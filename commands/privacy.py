@@ -1,0 +1,70 @@
+"""`aduan privacy purge --older-than DAYS [--dry-run]`: the retention period of personal data.
+
+Supervisor only. Message bodies, raw payloads, earlier revisions, attachment files and summaries
+of tickets closed or dismissed more than DAYS ago are removed; the ticket rows stay, so daily and
+monthly recap figures do not change. Every purged ticket gets an audit event.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from commands.context import JSON_OPTION, app_of, print_json
+
+privacy_app = typer.Typer(help="Data pribadi: masa retensi dan penghapusan isi pesan.", no_args_is_help=True)
+
+SUMMARY = {
+    "id": ("{mode}{tickets} tiket (ditutup/selesai sebelum {cutoff}): {messages} pesan, {revisions} revisi, "
+           "{attachments} lampiran, {webhook_payloads} payload webhook"),
+    "en": ("{mode}{tickets} tickets (closed before {cutoff}): {messages} messages, {revisions} revisions, "
+           "{attachments} attachments, {webhook_payloads} webhook payloads"),
+}
+MODE = {"id": ("[uji coba, tidak ada yang dihapus] ", "Dihapus: "),
+        "en": ("[dry run, nothing removed] ", "Purged: ")}
+
+
+def _remove_files(paths: list[str]) -> int:
+    """Delete attachment files after the commit; a file already gone is not an error."""
+    from pathlib import Path
+
+    removed = 0
+    for path in paths:
+        try:
+            Path(path).unlink()
+            removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
+@privacy_app.command("purge")
+def purge(
+    ctx: typer.Context,
+    older_than: int = typer.Option(..., "--older-than", min=1, help="Hapus isi tiket yang ditutup lebih dari N hari."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Hanya hitung, tanpa menghapus."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Hapus isi pesan dan payload mentah tiket lama (rekap tetap utuh). Khusus supervisor."""
+    from ticketing.db import run_write
+    from ticketing.errors import PermissionDenied
+    from ticketing.i18n import format_datetime
+    from ticketing.privacy import purge as run_purge
+
+    app = app_of(ctx)
+    actor = app.actor()
+    now = app.now()
+    try:
+        result = run_write(app.engine, lambda session: run_purge(session, actor, now, older_than, dry_run))
+    except PermissionDenied as exc:
+        from commands.tickets import audit_refusal
+
+        audit_refusal(app, actor.username, "privacy_purge", None, str(exc))  # denials are audited too
+        raise
+    files_removed = 0 if dry_run else _remove_files(result.files)
+    payload = {"ok": True, "action": "privacy_purge", **result.as_dict(), "files_removed": files_removed}
+    if as_json:
+        print_json(payload)
+        return
+    locale = app.locale if app.locale in SUMMARY else "id"
+    fields = result.as_dict() | {"cutoff": format_datetime(result.cutoff, locale)}
+    typer.echo(SUMMARY[locale].format(mode=MODE[locale][0 if dry_run else 1], **fields))

@@ -1,0 +1,135 @@
+"""`aduan worker` and `aduan outbox ...` (the "verify, then resend" list)."""
+
+from __future__ import annotations
+
+import typer
+
+from commands.context import JSON_OPTION, after_write, app_of, console, print_json
+
+outbox_app = typer.Typer(help="Balasan keluar: daftar, kirim ulang, tandai terkirim.", no_args_is_help=True)
+
+
+def worker(
+    ctx: typer.Context,
+    burst: bool = typer.Option(False, "--burst", help="Kerjakan antrean yang ada lalu berhenti."),
+    sweep_every: float = typer.Option(60.0, "--sweep-every", min=0,
+                                      help="Detik antar-sweep SLA (0 = tanpa sweep berkala)."),
+    name: str = typer.Option(None, "--name", help="Nama worker (default: otomatis)."),
+) -> None:
+    """Worker RQ dengan penjadwal: timer SLA, pengiriman balasan, sweep berkala."""
+    from ticketing.errors import ConfigError
+
+    app = app_of(ctx)
+    if not app.settings.redis.url:
+        raise ConfigError("redis.url belum diisi: tanpa Redis, setiap perintah aduan sudah mengerjakan SLA dan "
+                          "pengiriman sendiri (mode inline). Isi redis.url atau ADUAN_REDIS_URL untuk memakai worker")
+    _setup_logging(app.settings)
+    import worker as worker_module
+
+    worker_module.run(app, burst=burst, sweep_every=sweep_every, name=name)
+
+
+def _setup_logging(settings) -> None:
+    """Worker logs to stderr (systemd's journal) and, if configured, to a rotating file; secrets redacted."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    from ticketing.redact import redact
+
+    class _Redacting(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return redact(super().format(record))
+
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if settings.logging.file:
+        handlers.append(RotatingFileHandler(settings.logging.file, maxBytes=settings.logging.max_bytes,
+                                            backupCount=settings.logging.backups, encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(_Redacting("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("aduan")
+    root.setLevel(settings.logging.level)
+    for handler in handlers:
+        root.addHandler(handler)
+
+
+STATES_HELP = "pending, sending, sent, failed, unknown (default: unknown dan failed)"
+
+
+@outbox_app.command("list")
+def outbox_list(
+    ctx: typer.Context,
+    state: list[str] = typer.Option(None, "--state", help=STATES_HELP),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Balasan yang perlu dicek (terputus saat dikirim) atau gagal."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from commands.render import plain
+    from ticketing.db import read_session
+    from ticketing.i18n import format_datetime, word
+    from ticketing.outbox import FAILED, UNKNOWN, list_outbox
+    from ticketing.roles import require
+    from ticketing.safety import mask_sensitive
+    from ticketing.views import iso
+
+    app = app_of(ctx)
+    require(app.actor(), "read")
+    states = state or [UNKNOWN, FAILED]
+    with read_session(app.engine) as session:
+        rows = list_outbox(session, states)
+    items = [{"id": r["id"], "ticket_id": r["ticket_id"], "ref": r["ref"], "channel": r["channel"],
+              "state": r["delivery_state"], "attempts": r["delivery_attempts"], "error": r["delivery_error"],
+              "text": mask_sensitive(r["text"]), "created_at": iso(r["created_at"]),
+              "delivered_at": iso(r["delivered_at"]), "external_id": r["external_id"]} for r in rows]
+    if as_json:
+        print_json(items)
+        return
+    if not items:
+        console().print(Text("Tidak ada balasan yang perlu dicek."))
+        return
+    table = Table(title="Outbox")
+    for column in ("ID", "No. Tiket", "Kanal", "Status", "Dibuat", "Isi", "Keterangan"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        table.add_row(str(item["id"]), plain(item["ref"]), plain(item["channel"]), word(item["state"], app.locale),
+                      format_datetime(rows[items.index(item)]["created_at"], app.locale),
+                      plain(item["text"], max_chars=60, single_line=True), plain(item["error"] or "", max_chars=80))
+    console().print(table)
+    console().print(Text("Cek di kanal apakah warga sudah menerima balasan, lalu: aduan outbox resend ID "
+                         "(belum diterima) atau aduan outbox mark-sent ID (sudah diterima)."))
+
+
+@outbox_app.command("resend")
+def outbox_resend(ctx: typer.Context, message_id: int = typer.Argument(..., help="ID balasan (aduan outbox list).")):
+    """Kirim ulang balasan yang terbukti belum diterima warga."""
+    from ticketing.db import write_session
+    from ticketing.outbox import resend
+    from ticketing.roles import require
+
+    app = app_of(ctx)
+    actor = app.actor()
+    require(actor, "reply")
+    with write_session(app.engine) as session:
+        resend(session, message_id, actor.username, app.now())
+    typer.echo(f"balasan {message_id} masuk antrean kirim lagi")
+    after_write(app)
+
+
+@outbox_app.command("mark-sent")
+def outbox_mark_sent(
+    ctx: typer.Context,
+    message_id: int = typer.Argument(..., help="ID balasan (aduan outbox list)."),
+    external_id: str = typer.Option(None, "--external-id", help="ID pesan di kanal, bila diketahui."),
+) -> None:
+    """Tandai terkirim: balasan ternyata sudah sampai, jangan dikirim lagi."""
+    from ticketing.db import write_session
+    from ticketing.outbox import mark_sent
+    from ticketing.roles import require
+
+    app = app_of(ctx)
+    actor = app.actor()
+    require(actor, "reply")
+    with write_session(app.engine) as session:
+        mark_sent(session, message_id, actor.username, app.now(), external_id)
+    typer.echo(f"balasan {message_id} ditandai terkirim")

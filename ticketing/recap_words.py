@@ -1,0 +1,126 @@
+"""The words of the recaps and the monthly report: Bahasa Indonesia by default, English on request."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "id": {
+        "daily_title": "Rekap Harian Pengaduan Daring", "monthly_title": "Laporan Bulanan Penanganan Pengaduan Daring",
+        "col_no": "No", "col_ref": "No. Tiket", "col_received_at": "Tanggal & Jam Diterima", "col_channel": "Kanal",
+        "col_account": "Akun Pelapor (disamarkan)", "col_kind": "Jenis", "col_category": "Kategori Layanan",
+        "col_summary": "Ringkasan Isi", "col_bidang": "Bidang Penanggung Jawab",
+        "col_forwarded_at": "Tanggal Diteruskan",
+        "col_answered_at": "Tanggal Dijawab", "col_closed_at": "Tanggal Selesai",
+        "col_working_time": "Waktu Penyelesaian (hari kerja)", "col_timing": "Ketepatan", "col_status": "Status",
+        "col_answer": "Tindak Lanjut/Jawaban Singkat", "col_remarks": "Keterangan",
+        "summary": "Ringkasan", "item": "Uraian", "count": "Jumlah", "total": "Total", "date": "Tanggal",
+        "daily_received": "Pengaduan masuk", "daily_forwarded": "Diteruskan ke bidang", "daily_answered": "Dijawab",
+        "daily_closed": "Selesai", "daily_open": "Masih terbuka (seluruhnya)",
+        "daily_overdue": "Melewati batas waktu (belum dijawab)",
+        "total_received": "Total pengaduan masuk", "class_done": "Selesai", "class_in_progress": "Dalam proses",
+        "class_pending": "Belum ditindaklanjuti", "answered": "Dijawab",
+        "answered_on_time": "Dijawab tepat waktu (sebelum batas waktu)",
+        "answered_within": "Dijawab dalam maks. {n} hari kerja", "answered_late": "Dijawab terlambat",
+        "overdue_open": "Belum dijawab dan melewati batas waktu",
+        "mean_days": "Rata-rata waktu penyelesaian (hari kerja)",
+        "median_days": "Median waktu penyelesaian (hari kerja)",
+        "backlog_opening": "Tunggakan dari bulan sebelumnya", "backlog_closing": "Tunggakan dibawa ke bulan berikutnya",
+        "backlog_closing_overdue": "  di antaranya melewati batas waktu",
+        "by_status": "Menurut Status", "by_status_col": "Status", "by_channel": "Menurut Kanal",
+        "by_channel_col": "Kanal", "by_kind": "Menurut Jenis", "by_kind_col": "Jenis",
+        "by_category": "Menurut Kategori Layanan", "by_category_col": "Kategori",
+        "by_bidang": "Menurut Bidang", "by_bidang_col": "Bidang", "top_topics": "Topik Terbanyak",
+        "daily_counts": "Jumlah Pengaduan per Hari", "kendala": "Kendala",
+        "rekomendasi": "Rekomendasi/Saran Tindak Lanjut", "none_noted": "Tidak ada catatan.",
+        "met": "Tepat waktu", "late": "Terlambat", "overdue": "Lewat batas (belum dijawab)",
+        "running": "Dalam batas waktu",
+        "none": "-", "wd_short": "HK", "hours": "jam", "dismissed_because": "Ditutup", "past_due": "Lewat batas waktu",
+        "waiting_bidang": "Menunggu jawaban Bidang", "bidang_answered": "Jawaban bidang masuk, belum diteruskan",
+        "period": "Periode", "as_of": "Keadaan per", "end_of_period": "akhir periode",
+        "printed_by": "Dicetak oleh", "page": "Halaman",
+        "uncategorised": "Belum dikategorikan", "no_bidang": "Belum ditentukan",
+        "no_rows": "Tidak ada tiket pada tanggal ini.",
+        "chart_daily": "Jumlah pengaduan per hari menurut kanal", "chart_bidang": "Ketepatan waktu menurut bidang",
+        "acknowledged": "Mengetahui,", "prepared_by": "Admin/Pengelola Pengaduan", "nip": "NIP.",
+        "meeting": "Bahan Rapat Bulanan Tim Penanganan Pengaduan", "sheet_summary": "Ringkasan",
+    },
+    "en": {
+        "daily_title": "Daily Recap of Online Complaints",
+        "monthly_title": "Monthly Report on Online Complaint Handling",
+        "col_no": "No", "col_ref": "Ticket No.", "col_received_at": "Received", "col_channel": "Channel",
+        "col_account": "Citizen account (masked)", "col_kind": "Kind", "col_category": "Service category",
+        "col_summary": "Summary", "col_bidang": "Responsible division", "col_forwarded_at": "Forwarded",
+        "col_answered_at": "Answered", "col_closed_at": "Closed", "col_working_time": "Time to answer (working days)",
+        "col_timing": "Timeliness", "col_status": "Status", "col_answer": "Follow-up/Short answer",
+        "col_remarks": "Remarks",
+        "summary": "Summary", "item": "Item", "count": "Count", "total": "Total", "date": "Date",
+        "daily_received": "Complaints received", "daily_forwarded": "Forwarded to a division",
+        "daily_answered": "Answered", "daily_closed": "Closed", "daily_open": "Still open (all)",
+        "daily_overdue": "Past due (not answered)",
+        "total_received": "Total complaints received", "class_done": "Completed", "class_in_progress": "In progress",
+        "class_pending": "Not yet followed up", "answered": "Answered",
+        "answered_on_time": "Answered on time (before the due time)",
+        "answered_within": "Answered within {n} working days", "answered_late": "Answered late",
+        "overdue_open": "Not answered and past due",
+        "mean_days": "Mean time to answer (working days)", "median_days": "Median time to answer (working days)",
+        "backlog_opening": "Backlog from the previous month", "backlog_closing": "Backlog carried into next month",
+        "backlog_closing_overdue": "  of which past due",
+        "by_status": "By status", "by_status_col": "Status", "by_channel": "By channel", "by_channel_col": "Channel",
+        "by_kind": "By kind", "by_kind_col": "Kind", "by_category": "By service category",
+        "by_category_col": "Category", "by_bidang": "By division", "by_bidang_col": "Division",
+        "top_topics": "Top topics", "daily_counts": "Complaints per day", "kendala": "Obstacles",
+        "rekomendasi": "Recommendations", "none_noted": "Nothing noted.",
+        "met": "On time", "late": "Late", "overdue": "Past due (not answered)", "running": "Within the deadline",
+        "none": "-", "wd_short": "WD", "hours": "h", "dismissed_because": "Dismissed", "past_due": "Past due since",
+        "waiting_bidang": "Waiting for the answer of division", "bidang_answered": "Division answered, not yet sent",
+        "period": "Period", "as_of": "As of", "end_of_period": "end of period",
+        "printed_by": "Printed by", "page": "Page",
+        "uncategorised": "Uncategorised", "no_bidang": "Not assigned", "no_rows": "No tickets on this date.",
+        "chart_daily": "Complaints per day by channel", "chart_bidang": "Timeliness by division",
+        "acknowledged": "Acknowledged by,", "prepared_by": "Complaint administrator", "nip": "NIP",
+        "meeting": "For the monthly meeting of the complaint handling team", "sheet_summary": "Summary",
+    },
+}
+
+KINDS = {
+    "id": {"pengaduan": "Pengaduan", "pertanyaan": "Pertanyaan", "saran": "Saran", "apresiasi": "Apresiasi",
+           "spam": "Spam"},
+    "en": {"pengaduan": "Complaint", "pertanyaan": "Question", "saran": "Suggestion", "apresiasi": "Appreciation",
+           "spam": "Spam"},
+}
+CHANNELS = {"whatsapp": "WhatsApp", "instagram": "Instagram", "facebook": "Facebook", "x": "X",
+            "telegram": "Telegram", "email": "Email", "web": "Situs Web", "lapor": "SP4N-LAPOR!",
+            "walk-in": "Datang Langsung", "sandbox": "Sandbox"}
+CATEGORIES = {"ktp-el": "KTP-el", "ktp": "KTP-el", "kk": "KK", "kia": "KIA", "ikd": "IKD", "nik": "NIK/Biodata",
+              "nik-bermasalah": "NIK bermasalah", "akta-kelahiran": "Akta kelahiran",
+              "akta-kematian": "Akta kematian", "pindah-datang": "Pindah-datang", "perubahan-data": "Perubahan data",
+              "perkawinan": "Perkawinan/perceraian", "perkawinan-perceraian": "Perkawinan/perceraian",
+              "status-anak": "Status anak, nama, WN", "layanan-online": "Layanan online",
+              "antrean": "Antrean, jam layanan", "pungli": "Pungli/calo",
+              "pungli-perilaku-petugas": "Pungli, calo, perilaku petugas", "bukan-kewenangan": "Bukan kewenangan"}
+BIDANG = {"DAFDUK": "Dafduk", "CAPIL": "Capil", "PIAK": "PIAK", "PDIP": "PDIP", "SEKRETARIAT": "Sekretariat"}
+
+
+def w(key: str, locale: str = "id") -> str:
+    return WORDS.get(locale, WORDS["id"]).get(key) or WORDS["id"].get(key, key)
+
+
+def kind_label(code: str | None, locale: str = "id") -> str:
+    if not code:
+        return "-"
+    return KINDS.get(locale, KINDS["id"]).get(code, code.capitalize())
+
+
+def channel_label(code: str | None) -> str:
+    return CHANNELS.get(code or "", code or "-")
+
+
+def timing_label(code: str | None, locale: str = "id") -> str:
+    return w(code, locale) if code else "-"
+
+
+def label_of(what: str, code: str | None, locale: str = "id") -> str:
+    """Category and bidang names; unknown codes are shown as they are, missing ones named."""
+    if not code:
+        return w("uncategorised" if what == "category" else "no_bidang", locale)
+    table = CATEGORIES if what == "category" else BIDANG
+    return table.get(code, table.get(code.lower(), code))

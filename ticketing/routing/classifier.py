@@ -1,0 +1,116 @@
+"""Score a normalised message against the kind and category rules.
+
+Each rule adds up the weights of the distinct keywords it finds. The category with the highest
+score wins if it reaches its `min_score`; ties go to the lower `priority` number (pungli before
+NIK problems before documents), as the routing table in the domain reference says "first match by
+priority". The kind works the same way with a default (most messages are questions). Every
+decision carries its evidence so an admin can see why and tune the rules file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ticketing.routing.matcher import Match
+from ticketing.routing.rules import Rule, RuleSet
+
+
+@dataclass(frozen=True)
+class Evidence:
+    field: str  # "kind", "category" or "bidang"
+    label: str  # the rule's name
+    keyword: str  # as written in the rules file
+    matched: str  # the normalised words it matched
+    weight: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {"field": self.field, "label": self.label, "keyword": self.keyword, "matched": self.matched,
+                "weight": self.weight}
+
+
+@dataclass(frozen=True)
+class RoutingResult:
+    """What ingest stores (the fields of `ticketing.ingest.Classification`, which it reads by name)
+    plus why, for `aduan classify`. Not a subclass, so classifying never imports the database layer."""
+
+    kind: str | None
+    category: str | None
+    bidang: str | None
+    confidence: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+    flags: tuple[str, ...] = ()
+    normalized: str = ""
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "category": self.category, "bidang": self.bidang,
+                "confidence": self.confidence, "evidence": [e.as_dict() for e in self.evidence],
+                "flags": list(self.flags), "normalized": self.normalized, "scores": self.scores}
+
+
+Scored = list[tuple[float, Rule, list[Match]]]
+
+
+def _score(rules: list[Rule], found: dict[int, list[Match]]) -> Scored:
+    scored = []
+    for rule in rules:
+        hits = found.get(rule.group) if rule.group is not None else None
+        if hits and (rule.exclude_group is None or rule.exclude_group not in found):
+            scored.append((sum(keyword.weight for keyword, _matched in hits), rule, hits))
+    scored.sort(key=lambda item: (-item[0], item[1].priority))
+    return scored
+
+
+def _evidence(scored: Scored, winner: Rule | None, field_name: str) -> list[Evidence]:
+    hits = next((hits for _score, rule, hits in scored if rule is winner), [])
+    return [Evidence(field_name, winner.name, kw.text, matched, kw.weight) for kw, matched in hits]
+
+
+def _confidence(scored: Scored, winner: Rule | None) -> float:
+    """High when the winner has much evidence and no close rival; ~0.5 on a single strong cue."""
+    if winner is None:
+        return 0.0
+    top = next(score for score, rule, _e in scored if rule is winner)
+    rival = max((score for score, rule, _e in scored if rule is not winner), default=0.0)
+    return round(min(0.99, top / (top + rival + 1.5)), 2)
+
+
+class Classifier:
+    """Callable on a message's text; what `IngestPolicy.classify` expects."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+
+    def __call__(self, text: str) -> RoutingResult:
+        return self.classify(text)
+
+    def classify(self, text: str) -> RoutingResult:
+        rules = self.rules
+        tokens = rules.normalizer.tokens(text)
+        found = rules.index.find(tokens)
+        categories = _score(rules.categories, found)
+        kinds = _score(rules.kinds, found)
+
+        kind_rule = next((rule for score, rule, _e in kinds if score >= rule.min_score), None)
+        if kind_rule is None:
+            kind_rule = next((rule for _score, rule, _e in kinds if rule.fallback), None)
+        kind = kind_rule.name if kind_rule else rules.default_kind
+        category = next((rule for score, rule, _e in categories if score >= rule.min_score), None)
+        if kind_rule is not None and kind_rule.clears_category:
+            category = None
+
+        evidence = _evidence(kinds, kind_rule, "kind") + _evidence(categories, category, "category")
+        bidang = category.bidang if category else None
+        technical = found.get(rules.technical_group) if rules.technical_group is not None else None
+        if category is not None and category.technical_bidang and technical:
+            bidang = category.technical_bidang
+            keyword, matched = technical[0]
+            evidence.append(Evidence("bidang", bidang, keyword.text, matched, 0))
+        confidence = _confidence(categories, category) if category else _confidence(kinds, kind_rule)
+        scores = {f"kind:{rule.name}": score for score, rule, _e in kinds}
+        scores.update({f"category:{rule.name}": score for score, rule, _e in categories})
+        return RoutingResult(
+            kind=kind, category=category.name if category else None, bidang=bidang, confidence=confidence,
+            evidence=tuple(evidence), flags=category.flags if category else (), normalized=" ".join(tokens),
+            scores=scores,
+        )
