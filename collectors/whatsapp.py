@@ -27,6 +27,7 @@ from collectors.http import HttpClient, raise_for_status
 from collectors.webhook_types import MediaRef, ParsedWebhook, StatusUpdate
 from ticketing.config import secret_from_env
 from ticketing.redact import redact
+from ticketing.timeutil import utcnow
 
 SERVICE_WINDOW = timedelta(hours=24)  # free-form replies only this long after the citizen's last message
 MAX_TEXT = 4096
@@ -161,6 +162,7 @@ class WhatsAppCollector(Collector):
     def __init__(self, name: str, settings: WhatsAppSettings, env=None):
         super().__init__(name, settings, env)
         self._client: HttpClient | None = None
+        self.clock = utcnow  # the runner and the outbox set their (possibly pinned) clock
 
     @property
     def client(self) -> HttpClient:
@@ -196,7 +198,7 @@ class WhatsAppCollector(Collector):
         return body
 
     def send(self, outbound: OutboundMessage) -> SendResult:
-        now = datetime.now(UTC)
+        now = self.clock()
         last_inbound = outbound.context.get("last_inbound_at")
         if last_inbound is not None:
             last = last_inbound if isinstance(last_inbound, datetime) else datetime.fromisoformat(str(last_inbound))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -102,4 +103,4 @@ def test_demo_runs_on_the_embedded_default(tmp_path):
     config = make_config(tmp_path)
     result = run_cli(config, "demo", now=None, timeout=120)
     assert result.code == 0, result.err
-    assert "ADU-2026-" in result.out and (tmp_path / "aduan-demo.db").exists()
+    assert re.search(r"ADU-\d{4}-\d{6}", result.out) and (tmp_path / "aduan-demo.db").exists()

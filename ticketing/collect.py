@@ -152,6 +152,9 @@ def _collect_batches(app: App, settings: ChannelSettings, run: ChannelRun, owner
     try:
         cursor = collector.load_cursor(stored_cursor)
         while True:
+            if run.budget is not None and hasattr(collector, "read_allowance"):
+                # A channel that bills per item read stops inside a fetch once the month's budget is spent.
+                collector.read_allowance = max(run.budget.limit - run.budget.used, 0)
             batch = collector.fetch(cursor)
             _store(app, settings, run, owner, batch, since, policy)
             if progress is not None:

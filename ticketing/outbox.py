@@ -60,7 +60,7 @@ def build_outbound(session, message_id: int):
     message = session.execute(sa.select(m).where(m.c.id == message_id)).one()
     ticket = session.execute(sa.select(t).where(t.c.id == message.ticket_id)).one()
     last_in = session.execute(
-        sa.select(m.c.external_id, m.c.author_id, m.c.is_private, m.c.subject)
+        sa.select(m.c.external_id, m.c.author_id, m.c.is_private, m.c.subject, m.c.sent_at)
         .where(m.c.ticket_id == ticket.id, m.c.direction == "in").order_by(m.c.sent_at.desc(), m.c.id.desc())
         .limit(1)).first()
     return OutboundMessage(
@@ -68,7 +68,9 @@ def build_outbound(session, message_id: int):
         in_reply_to=last_in.external_id if last_in else None, recipient_id=last_in.author_id if last_in else None,
         is_private=bool(last_in.is_private) if last_in else not ticket.is_public,
         subject=last_in.subject if last_in else None, ticket_ref=ticket.ref, local_id=str(message.id),
-        context={"ticket_id": ticket.id, "message_id": message.id},
+        context={"ticket_id": ticket.id, "message_id": message.id,
+                 # channels with a customer-service window (WhatsApp, Messenger) check it before sending
+                 "last_inbound_at": last_in.sent_at.isoformat() if last_in else None},
     )
 
 
@@ -83,7 +85,12 @@ class Outcome:
 def _default_factory(app):
     from collectors.registry import build_collector
 
-    return lambda channel: build_collector(app.settings.channel(channel), app.environ)
+    def build(channel: str):
+        collector = build_collector(app.settings.channel(channel), app.environ)
+        collector.clock = app.now  # window checks (24 h) use the same, possibly pinned, clock
+        return collector
+
+    return build
 
 
 def deliver(app, message_id: int, collector_factory=None) -> Outcome:

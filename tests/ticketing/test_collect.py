@@ -163,3 +163,20 @@ def test_a_named_disabled_channel_runs_and_unnamed_runs_skip_it(fake, tmp_path):
     assert collect(app) == []
     [run] = collect(app, channel="tg-test")
     assert run.outcome == OK and run.result.new_messages == 1
+
+
+def test_x_stops_inside_a_fetch_when_the_monthly_budget_is_spent(tmp_path):
+    """X bills per item read: the runner hands the collector what is left of the budget."""
+    from tests.fakes.x_api import XFake
+
+    with XFake() as x_fake:
+        x_fake.add_citizen_messages(30)  # six pages of five
+        channel = dict(x_fake.channel_config(), monthly_read_budget=12, read_dms=False)
+        app = make_app(tmp_path, [channel], x_fake.env())
+        [run] = collect(app)
+        assert run.outcome == OK
+        with read_session(app.engine) as session:
+            state = session.get(CollectorState, channel["name"])
+            stored = session.exec(sa.select(sa.func.count()).select_from(Message)).one()[0]
+        assert state.budget_used <= 12
+        assert 0 < stored <= 12
