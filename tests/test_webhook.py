@@ -248,3 +248,17 @@ def test_reply_outside_the_24_hour_window_is_refused_before_sending(config, clou
         collector.send(OutboundMessage(channel="wa-test", thread_key="wa:6281555", text="halo",
                                        context={"last_inbound_at": stale.isoformat()}))
     assert cloud.sent == []
+
+
+def test_whatsapp_numbers_are_masked_in_the_inbox_and_ticket_view(config):
+    from tests.cli_helpers import run_cli
+
+    message, contact = wa.text_message("wamid.P1", "6281234567890", "kk saya hilang min", NOW - 60, "Rina")
+    with receiver(config) as (url, _proc):
+        post(url, wa.envelope([message], [contact]))
+        wait_until(lambda: processed(config, 1))
+    inbox = run_cli(config, "inbox", "--json", env=wa.ENV)
+    shown = run_cli(config, "show", str(inbox.json()[0]["id"]), "--json", env=wa.ENV)
+    assert inbox.json()[0]["contact"] == "62********890"
+    assert shown.json()["messages"][0]["author_handle"] == "62********890"
+    assert "6281234567890" not in inbox.out + shown.out

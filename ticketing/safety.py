@@ -91,6 +91,13 @@ def mask_phone(number: str) -> str:
     return plus + only[:2] + "*" * max(len(only) - 5, 3) + only[-3:]
 
 
+def display_handle(handle: str | None) -> str:
+    """A contact handle as staff screens show it: a phone number (a WhatsApp id) masked, others as is."""
+    value = (handle or "").strip()
+    digits = value.lstrip("+")
+    return mask_phone(value) if digits.isdigit() and len(digits) >= 8 else value
+
+
 def mask_email(address: str) -> str:
     local, _, domain = address.partition("@")
     return f"{local[:1]}***@{domain}"

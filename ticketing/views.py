@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from ticketing import search
 from ticketing.models import CollectorState, Contact, ContactHandle, Escalation, Event, Message, Ticket
-from ticketing.safety import mask_sensitive
+from ticketing.safety import display_handle, mask_sensitive
 from ticketing.sla import sla_state
 from ticketing.statuses import OPEN_STATUSES, TicketStatus, label
 
@@ -50,7 +50,7 @@ def _contacts(session: Session, tickets: list[Ticket]) -> dict[int, str]:
         sa.select(ContactHandle.contact_id, ContactHandle.handle).where(ContactHandle.contact_id.in_(ids))
     ):
         handles.setdefault(contact_id, handle)
-    return {cid: handles.get(cid) or names.get(cid) or "" for cid in ids}
+    return {cid: display_handle(handles.get(cid)) or names.get(cid) or "" for cid in ids}
 
 
 def inbox_query(filters: InboxFilter, now: datetime, session: Session | None = None):
@@ -177,7 +177,8 @@ def ticket_detail(session: Session, ticket: Ticket, now: datetime, warn_before: 
                             .order_by(Message.sent_at, Message.id))
     data["messages"] = [{
         "id": m.id, "external_id": m.external_id, "direction": m.direction, "note_type": m.note_type,
-        "author": show(m.author_name or m.author_handle or m.author_id), "author_handle": show(m.author_handle),
+        "author": show(m.author_name or display_handle(m.author_handle or m.author_id)),
+        "author_handle": show(m.author_handle if reveal else display_handle(m.author_handle)),
         "text": show(m.text), "sent_at": iso(m.sent_at), "is_private": m.is_private,
         "delivery_state": m.delivery_state, "delivery_error": m.delivery_error,
         "flags": [f for f in m.flags.split(",") if f],
@@ -190,7 +191,8 @@ def ticket_detail(session: Session, ticket: Ticket, now: datetime, warn_before: 
     data["escalations"] = [{"bidang": e.bidang, "note": show(e.note), "escalated_by": e.escalated_by,
                             "escalated_at": iso(e.escalated_at), "answered_by": e.answered_by,
                             "answered_at": iso(e.answered_at)} for e in escalations]
-    data.update({"thread_key": ticket.thread_key, "first_response_at": iso(ticket.first_response_at),
+    thread_key = ticket.thread_key if reveal else mask_sensitive(ticket.thread_key, contacts=True)
+    data.update({"thread_key": thread_key, "first_response_at": iso(ticket.first_response_at),
                  "answered_at": iso(ticket.answered_at), "closed_at": iso(ticket.closed_at),
                  "close_reason": ticket.close_reason})
     others = []
