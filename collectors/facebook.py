@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 from collectors.base import (
     Attachment,
     Batch,
-    Collector,
     CollectorError,
     InboundMessage,
     OutboundMessage,
@@ -27,17 +26,16 @@ from collectors.base import (
 )
 from collectors.graph import (
     GraphClient,
+    GraphCollector,
     GraphSettings,
     Harvest,
     Pager,
     Watermark,
-    clock_from_env,
     edge_items,
     item_id,
     item_text,
     item_time,
 )
-from ticketing.config import secret_from_env
 from ticketing.i18n import format_datetime
 
 STANDARD_WINDOW = timedelta(hours=24)  # Messenger/IG: free replies only this long after the citizen's last message
@@ -318,28 +316,13 @@ def _optional_time(raw: dict, key: str) -> datetime | None:
 
 # --- The Facebook Page collector ------------------------------------------------------------------
 
-class FacebookCollector(Collector):
+class FacebookCollector(GraphCollector):
     """Messenger conversations and public comments of one Facebook Page."""
 
     type_name: ClassVar[str] = "facebook"
     settings_model: ClassVar[type | None] = FacebookSettings
     cursor_type: ClassVar[type | None] = FacebookCursor
     app_name: ClassVar[str] = "Messenger"
-
-    def __init__(self, name: str, settings: Any, env=None, clock=None):
-        super().__init__(name, settings, env)
-        self.clock = clock or clock_from_env(env)
-        self._client: GraphClient | None = None
-
-    @property
-    def client(self) -> GraphClient:
-        if self._client is None:
-            section = self.settings.model_dump()
-            token = secret_from_env(section, "page_token_env", self.name, self.env)
-            secret = secret_from_env(section, "app_secret_env", self.name, self.env,
-                                     required=bool(self.settings.app_secret_env))
-            self._client = GraphClient(self.settings, token, secret, lambda: self.clock(), f"channel {self.name}")
-        return self._client
 
     def load_cursor(self, data: str | None) -> FacebookCursor | None:
         return None if data is None else FacebookCursor.from_json(json.loads(data))

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from collectors.base import (
     AuthExpired,
+    Collector,
     CollectorError,
     InboundMessage,
     PayloadError,
@@ -463,3 +464,24 @@ def item_text(raw: Any, key: str, what: str) -> str:
 def edge_items(page: Any) -> list[Any]:
     data = page.get("data") if isinstance(page, dict) else None
     return data if isinstance(data, list) else []
+
+
+class GraphCollector(Collector):
+    """What the Facebook and Instagram collectors share: construction and the lazily built client."""
+
+    def __init__(self, name: str, settings: Any, env=None, clock=None):
+        super().__init__(name, settings, env)
+        self.clock = clock or clock_from_env(env)
+        self._client: GraphClient | None = None
+
+    @property
+    def client(self) -> GraphClient:
+        if self._client is None:
+            from ticketing.config import secret_from_env
+
+            section = self.settings.model_dump()
+            token = secret_from_env(section, "page_token_env", self.name, self.env)
+            secret = secret_from_env(section, "app_secret_env", self.name, self.env,
+                                     required=bool(self.settings.app_secret_env))
+            self._client = GraphClient(self.settings, token, secret, lambda: self.clock(), f"channel {self.name}")
+        return self._client

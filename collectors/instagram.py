@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 
 from collectors.base import (
     Batch,
-    Collector,
     CollectorError,
     InboundMessage,
     OutboundMessage,
@@ -25,17 +24,15 @@ from collectors.base import (
 )
 from collectors.facebook import ConversationReader, finish, send_direct
 from collectors.graph import (
-    GraphClient,
+    GraphCollector,
     GraphSettings,
     Harvest,
     Watermark,
-    clock_from_env,
     edge_items,
     item_id,
     item_text,
     item_time,
 )
-from ticketing.config import secret_from_env
 
 DM_TEXT_LIMIT = 1000  # Instagram's Send API limit for a text message
 COMMENT_TEXT_LIMIT = 2200  # Instagram's limit for a caption or comment
@@ -69,28 +66,13 @@ class InstagramCursor:
         return cls(*(Watermark.from_json(data.get(k)) for k in ("conversations", "comments", "tags")))
 
 
-class InstagramCollector(Collector):
+class InstagramCollector(GraphCollector):
     """DMs, comments and tags of one Instagram professional account linked to a Facebook Page."""
 
     type_name: ClassVar[str] = "instagram"
     settings_model: ClassVar[type | None] = InstagramSettings
     cursor_type: ClassVar[type | None] = InstagramCursor
     app_name: ClassVar[str] = "Instagram"
-
-    def __init__(self, name: str, settings: Any, env=None, clock=None):
-        super().__init__(name, settings, env)
-        self.clock = clock or clock_from_env(env)
-        self._client: GraphClient | None = None
-
-    @property
-    def client(self) -> GraphClient:
-        if self._client is None:
-            section = self.settings.model_dump()
-            token = secret_from_env(section, "page_token_env", self.name, self.env)
-            secret = secret_from_env(section, "app_secret_env", self.name, self.env,
-                                     required=bool(self.settings.app_secret_env))
-            self._client = GraphClient(self.settings, token, secret, lambda: self.clock(), f"channel {self.name}")
-        return self._client
 
     def load_cursor(self, data: str | None) -> InstagramCursor | None:
         return None if data is None else InstagramCursor.from_json(json.loads(data))
