@@ -12,8 +12,10 @@ import sys
 import typer
 
 from commands import admin, inbox, tickets, triage, webhook
+from commands import audit as audit_cmd
 from commands import classify as classify_cmd
 from commands import collect as collect_cmd
+from commands import health as health_cmd
 from commands import privacy as privacy_cmd
 from commands import recap as recap_cmd
 from commands import sla as sla_cmd
@@ -61,6 +63,8 @@ app.add_typer(worker_cmd.outbox_app, name="outbox")
 app.add_typer(webhook.webhook_app, name="webhook")
 app.command("classify")(classify_cmd.classify)
 app.add_typer(privacy_cmd.privacy_app, name="privacy")
+app.add_typer(audit_cmd.audit_app, name="audit")
+app.command("health")(health_cmd.health)
 
 
 EXIT_REFUSED = 1
@@ -74,14 +78,45 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except AduanError as exc:
+        from ticketing.redact import redact
         from ticketing.safety import safe_terminal_text
 
-        sys.stderr.write(f"aduan: {safe_terminal_text(str(exc))}\n")
+        _audit_escaped_refusal(exc)
+        sys.stderr.write(f"aduan: {safe_terminal_text(redact(exc))}\n")  # no secret in an error line
         sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_REFUSED)
     finally:
         # The process ends here: spare the interpreter its final full garbage collection over every
         # SQLAlchemy and pydantic object (a sixth of a short command's time; results are committed).
         gc.freeze()
+
+
+def _audit_escaped_refusal(exc: Exception) -> None:
+    """A role refusal that no command audited itself is audited here, once (UU 27/2022: every
+    attempt on personal data leaves a trace). Best effort: the refusal still reaches the user."""
+    from ticketing.errors import PermissionDenied
+
+    if not isinstance(exc, PermissionDenied):
+        return
+    from commands.context import current_state
+    from ticketing.audit import refusal_recorded
+
+    state = current_state[0]
+    if state is None or refusal_recorded(str(exc)):
+        return
+    try:
+        from ticketing.audit import EventDraft, record_event
+        from ticketing.db import run_write
+
+        app = state.app
+        command = " ".join(a for a in sys.argv[1:] if not a.startswith("-"))[:80]
+        run_write(app.engine, lambda s: record_event(s, EventDraft(
+            None, app.now(), app.username(), "refused", None, None,
+            {"action": command, "reason": str(exc), "ticket": None})))
+    except Exception as failure:
+        from ticketing.redact import redact
+        from ticketing.safety import safe_terminal_text
+
+        sys.stderr.write(f"aduan: penolakan tidak tercatat di audit: {safe_terminal_text(redact(failure))}\n")
 
 
 if __name__ == "__main__":

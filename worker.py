@@ -101,6 +101,21 @@ class Ticker(threading.Thread):
             self.stopped.wait(self.interval)
 
 
+def redacting_worker_class(base: type) -> type:
+    """RQ keeps a failed job's traceback in Redis for a year (`failure_ttl`) and exception text
+    carries URLs with tokens: store it only after `redact`. (Its log line goes through the
+    redacting handlers of ticketing.logging_setup.)"""
+    from ticketing.redact import redact
+
+    class RedactingWorker(base):
+        def handle_job_failure(self, job, queue, started_job_registry=None, exc_string=""):
+            return super().handle_job_failure(job, queue, started_job_registry=started_job_registry,
+                                              exc_string=redact(exc_string or ""))
+
+    RedactingWorker.__name__ = f"Redacting{base.__name__}"
+    return RedactingWorker
+
+
 def run(app, burst: bool = False, sweep_every: float = DEFAULT_SWEEP_EVERY, name: str | None = None) -> bool:
     """Start the worker on all aduan queues with the scheduler; returns when stopped (or burst ends)."""
     from rq import SimpleWorker
@@ -111,7 +126,7 @@ def run(app, burst: bool = False, sweep_every: float = DEFAULT_SWEEP_EVERY, name
     configure(app)
     conn = connect(app.settings.redis.url)
     queues = [queue(conn, name_) for name_ in QUEUES]
-    worker = SimpleWorker(queues, connection=conn, serializer=JSONSerializer, name=name)
+    worker = redacting_worker_class(SimpleWorker)(queues, connection=conn, serializer=JSONSerializer, name=name)
     ticker = None
     if sweep_every > 0 and not burst:
         ticker = Ticker(app, sweep_every)

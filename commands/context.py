@@ -20,7 +20,20 @@ class State:
             from ticketing.app import App
 
             self._app = App.load(self.config, user=self.user, locale=self.lang)
+            _setup_logging(self._app)
+            current_state[0] = self
         return self._app
+
+
+# The State of the running command, so `cli.main` can audit a refusal that escaped the command.
+current_state: list[State | None] = [None]
+
+
+def _setup_logging(app) -> None:
+    """Every command logs through the redacting handlers (file from `logging:`, warnings on stderr)."""
+    from ticketing.logging_setup import configure_logging
+
+    configure_logging(app.settings, app.environ)
 
 
 def state(ctx: typer.Context) -> State:

@@ -1,4 +1,5 @@
-"""`aduan privacy purge --older-than DAYS [--dry-run]`: the retention period of personal data.
+"""`aduan privacy purge --older-than DAYS [--dry-run]`: the retention period of personal data;
+`aduan privacy export --contact ID [--output PATH]`: a citizen's access request (ticketing.subject_export).
 
 Supervisor only. Message bodies, raw payloads, earlier revisions, attachment files and summaries
 of tickets closed or dismissed more than DAYS ago are removed; the ticket rows stay, so daily and
@@ -11,7 +12,8 @@ import typer
 
 from commands.context import JSON_OPTION, app_of, print_json
 
-privacy_app = typer.Typer(help="Data pribadi: masa retensi dan penghapusan isi pesan.", no_args_is_help=True)
+privacy_app = typer.Typer(help="Data pribadi: masa retensi, penghapusan isi pesan, ekspor data warga.",
+                          no_args_is_help=True)
 
 SUMMARY = {
     "id": ("{mode}{tickets} tiket (ditutup/selesai sebelum {cutoff}): {messages} pesan, {revisions} revisi, "
@@ -68,3 +70,38 @@ def purge(
     locale = app.locale if app.locale in SUMMARY else "id"
     fields = result.as_dict() | {"cutoff": format_datetime(result.cutoff, locale)}
     typer.echo(SUMMARY[locale].format(mode=MODE[locale][0 if dry_run else 1], **fields))
+
+
+@privacy_app.command("export")
+def export(
+    ctx: typer.Context,
+    contact: int = typer.Option(..., "--contact", help="ID kontak warga (kolom contact_id tiketnya)."),
+    output: str = typer.Option(None, "--output", "-o", help="Berkas JSON tujuan (bawaan: ke layar)."),
+) -> None:
+    """Data seorang warga dan jejak pemrosesannya sebagai JSON (UU 27/2022 Pasal 32). Khusus supervisor; diaudit."""
+    import json
+    import os
+
+    from ticketing.db import run_write
+    from ticketing.errors import PermissionDenied
+    from ticketing.subject_export import export_contact
+
+    app = app_of(ctx)
+    actor = app.actor()
+    now = app.now()
+    try:
+        data = run_write(app.engine, lambda session: export_contact(session, actor, now, contact))
+    except PermissionDenied as exc:
+        from commands.tickets import audit_refusal
+
+        audit_refusal(app, actor.username, "privacy_export", None, str(exc))
+        raise
+    if output is None:
+        print_json(data)
+        return
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data: owner-only file
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    typer.echo(f"Tersimpan: {output} ({data['summary']['tickets']} tiket, {data['summary']['messages']} pesan, "
+               f"{data['summary']['events']} peristiwa)", err=True)

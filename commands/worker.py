@@ -30,26 +30,11 @@ def worker(
 
 
 def _setup_logging(settings) -> None:
-    """Worker logs to stderr (systemd's journal) and, if configured, to a rotating file; secrets redacted."""
-    import logging
-    from logging.handlers import RotatingFileHandler
+    """Worker logs to stderr (systemd's journal) at the configured level and, if configured, to a
+    rotating file; every line redacted (ticketing.logging_setup)."""
+    from ticketing.logging_setup import FILE_FORMAT, configure_logging
 
-    from ticketing.redact import redact
-
-    class _Redacting(logging.Formatter):
-        def format(self, record: logging.LogRecord) -> str:
-            return redact(super().format(record))
-
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
-    if settings.logging.file:
-        handlers.append(RotatingFileHandler(settings.logging.file, maxBytes=settings.logging.max_bytes,
-                                            backupCount=settings.logging.backups, encoding="utf-8"))
-    for handler in handlers:
-        handler.setFormatter(_Redacting("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("aduan")
-    root.setLevel(settings.logging.level)
-    for handler in handlers:
-        root.addHandler(handler)
+    configure_logging(settings, stderr_level=settings.logging.level, stderr_format=FILE_FORMAT)
 
 
 STATES_HELP = "pending, sending, sent, failed, unknown (default: unknown dan failed)"

@@ -45,7 +45,7 @@ def test_inbox_json_contract_and_urgency_order(tmp_path, db_url):
     assert result.code == 0, result.err
     items = result.json()
     assert len(items) == 4
-    required = {"id", "ref", "channel", "status", "status_label", "kind", "category", "bidang", "contact",
+    required = {"id", "ref", "contact_id", "channel", "status", "status_label", "kind", "category", "bidang", "contact",
                 "summary", "received_at", "due_at", "sla_state", "message_count"}
     assert required <= set(items[0])
     assert items[0]["received_at"].endswith("+00:00")

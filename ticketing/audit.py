@@ -81,7 +81,18 @@ def append_events(session: Session, drafts: Sequence[EventDraft]) -> list[dict[s
         })
         prev = digest
     bulk.insert_rows(session, Event.__table__, EVENT_COLUMNS, rows)
+    _recorded_refusals.update(str(d.detail.get("reason")) for d in drafts
+                              if d.action == "refused" and isinstance(d.detail, dict))
     return rows
+
+
+# Refusals this process has written (their reasons), so the CLI's last-resort handler audits a
+# refusal that escaped a command exactly once.
+_recorded_refusals: set[str] = set()
+
+
+def refusal_recorded(reason: str) -> bool:
+    return reason in _recorded_refusals
 
 
 def record_event(session: Session, draft: EventDraft) -> None:

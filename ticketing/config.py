@@ -145,6 +145,7 @@ class ChannelSettings(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     type: str
     enabled: bool = True
+    stale_after_minutes: int | None = Field(default=None, ge=1)  # `aduan health`: no success for longer = alert
 
     def section(self) -> dict[str, Any]:
         """This channel's own keys, for its collector's settings model."""
@@ -187,6 +188,7 @@ class Settings(_Strict):
     routing: dict[str, Any] = Field(default_factory=dict)
     privacy: dict[str, Any] = Field(default_factory=dict)
     webhook: dict[str, Any] = Field(default_factory=dict)
+    health: dict[str, Any] = Field(default_factory=dict)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     source: str | None = Field(default=None, exclude=True)

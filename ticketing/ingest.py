@@ -10,6 +10,7 @@ so the existence check and the insert cannot race; `ON CONFLICT DO NOTHING` back
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -85,8 +86,17 @@ def ticket_ref(ticket_id: int, received_at: datetime) -> str:
     return f"ADU-{received_at.astimezone(UTC).year}-{ticket_id:06d}"
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+CLEANED_FIELDS = ("text", "author_name", "author_handle", "subject")
+
+
 def _clean_text(text: str, dialect_name: str) -> str:
     # PostgreSQL text cannot hold NUL; SQLite stores the citizen's text exactly as received.
+    # A lone surrogate (JSON may carry "\ud800") cannot be encoded for either database and would
+    # fail the whole batch, blocking the cursor: it becomes U+FFFD.
+    if not text:
+        return text
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return text.replace("\x00", "\ufffd") if dialect_name == "postgresql" else text
 
 
@@ -133,7 +143,10 @@ def ingest_batch(
         if problem:
             rejects.append(QuarantinedItem(channel, problem, message.raw, message.external_id or None))
         else:
-            message.text = _clean_text(message.text, dialect_name)
+            for name in CLEANED_FIELDS:
+                value = getattr(message, name, None)
+                if isinstance(value, str):
+                    setattr(message, name, _clean_text(value, dialect_name))
             accepted.append(message)
 
     edits = [m for m in accepted if m.is_edit]

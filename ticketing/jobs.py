@@ -199,9 +199,12 @@ def run_check_sla(app, ticket_id: int, kind: str) -> str:
     """
     from ticketing import notify, sla
     from ticketing.db import run_write
+    from ticketing.outbox import _fault_hook as fault  # tests only: ADUAN_FAULT names a point to die at
 
     now = app.now()
+    fault("sla_before_claim")
     outcome, _due = run_write(app.engine, lambda s: sla.claim_timer(s, ticket_id, kind, now, app.warn_before))
+    fault("sla_after_claim")  # the claim is committed, the notice not sent: the sweep sends it, once
     if outcome == "claimed":
         notify.send_pending(app, now, keys=[sla.notice_key(kind, ticket_id)])
     return outcome

@@ -19,6 +19,8 @@ _PATTERNS = [
     (re.compile(r"(Authorization['\"]?\s*[:=]\s*['\"]?(?:Bearer|OAuth|Basic)?\s*)[^\s'\",}]+", re.I),
      r"\1[REDACTED]"),
     (re.compile(r"(oauth_(?:token|signature|consumer_key)=\")[^\"]+"), r"\1[REDACTED]"),
+    # a password in a URL's userinfo (database and Redis URLs): scheme://user:PASSWORD@host
+    (re.compile(r"([a-z][a-z0-9+.-]*://[^:/@\s'\"]*:)[^@\s'\"]+@", re.I), r"\1[REDACTED]@"),
 ]
 _known_secrets: set[str] = set()
 MIN_SECRET_LENGTH = 6  # shorter values would redact ordinary words

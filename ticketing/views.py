@@ -122,7 +122,8 @@ def ticket_summary(ticket: Ticket, contact: str, now: datetime, warn_before: tim
     if calendar is not None and ticket.due_at is not None and ticket.status in OPEN_STATUSES:
         remaining = working_time_left(calendar, now, ticket.due_at)
     return {
-        "id": ticket.id, "ref": ticket.ref, "channel": ticket.channel, "channel_type": ticket.channel_type,
+        "id": ticket.id, "ref": ticket.ref, "contact_id": ticket.contact_id, "channel": ticket.channel,
+        "channel_type": ticket.channel_type,
         "status": ticket.status, "status_label": label(ticket.status, locale), "kind": ticket.kind,
         "category": ticket.category, "bidang": ticket.bidang, "contact": show(contact),
         "summary": show(ticket.summary), "assignee": ticket.assignee,

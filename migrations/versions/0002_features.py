@@ -23,6 +23,10 @@ def upgrade() -> None:
     op.create_index("ix_ticket_answered", "ticket", ["answered_at"])
     op.create_index("ix_ticket_closed", "ticket", ["closed_at"])
     # --- end recaps
+    # --- audit grants (issue 10): on PostgreSQL with ADUAN_DB_APP_ROLE set, the application role
+    # may add and read audit events but never change or remove them
+    _audit_grants_upgrade()
+    # --- end audit grants
     # --- full-text search (issue 5); keep this block last: a batch table rebuild of `message`
     # after it would drop the triggers that keep the index in sync.
     _search_upgrade()
@@ -33,6 +37,9 @@ def downgrade() -> None:
     # --- full-text search (issue 5); first, mirroring upgrade()
     _search_downgrade()
     # --- end full-text search
+    # --- audit grants (issue 10)
+    _audit_grants_downgrade()
+    # --- end audit grants
     # --- recaps (issue 7)
     op.drop_index("ix_ticket_closed", table_name="ticket")
     op.drop_index("ix_ticket_answered", table_name="ticket")
@@ -96,3 +103,49 @@ def _search_downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS message_fts")
     elif bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_message_text_trgm")
+
+
+# --- audit grants (issue 10) -----------------------------------------------------------------
+# Separate roles on PostgreSQL (docs/reliability.md): the owner role runs migrations; the
+# application role, named by ADUAN_DB_APP_ROLE when `aduan db upgrade` runs, gets ordinary
+# read/write on every table except `event`, where only SELECT and INSERT: the audit trail is
+# append-only in the database itself, not just in the code. Opt-in: without the variable (or on
+# SQLite) nothing is granted or revoked.
+APP_ROLE_ENV = "ADUAN_DB_APP_ROLE"
+
+
+def _app_role() -> str | None:
+    import os
+    import re
+
+    role = os.environ.get(APP_ROLE_ENV, "").strip()
+    if not role or op.get_bind().dialect.name != "postgresql":
+        return None
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+        raise ValueError(f"{APP_ROLE_ENV}={role!r}: use a plain lower-case PostgreSQL role name")
+    exists = op.get_bind().exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": role}).scalar()
+    if not exists:
+        raise ValueError(f"{APP_ROLE_ENV}: role {role} does not exist; CREATE ROLE {role} LOGIN first")
+    return role
+
+
+def _audit_grants_upgrade() -> None:
+    role = _app_role()
+    if role is None:
+        return
+    op.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
+    op.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+    op.execute(f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "{role}"')
+    op.execute(f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO "{role}"')
+    op.execute(f'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON event FROM "{role}", PUBLIC')
+    op.execute(f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM "{role}"')
+
+
+def _audit_grants_downgrade() -> None:
+    role = _app_role()
+    if role is None:
+        return
+    op.execute(f'ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM "{role}"')
+    op.execute(f'ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM "{role}"')
+    op.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"')
+    op.execute(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM "{role}"')

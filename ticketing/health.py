@@ -1,0 +1,194 @@
+"""`aduan health`: what monitoring needs to know, judged from the database and Redis, never from
+the process answering (a health check that only says "I am running" lies: zammad#4775).
+
+A channel is healthy when its last *successful* run (polling channels) or its last received
+webhook (webhook-only channels) is recent enough and its credentials work. The queue side is
+healthy when, with Redis configured, a worker listens on aduan's queues and a scheduler holds
+its lock. The work side is healthy when nothing waits in quarantine, no reply is stuck half-sent,
+and stored webhook bodies are processed promptly. Each problem is one line; none means "ok".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ticketing.redact import redact
+
+if TYPE_CHECKING:
+    from ticketing.app import App
+    from ticketing.config import ChannelSettings
+
+DEFAULT_STALE_MINUTES = 60  # a channel polled every 5 min that has not succeeded for an hour is down
+DEFAULT_WEBHOOK_BACKLOG_MINUTES = 10  # stored webhook bodies are processed within seconds normally
+WEBHOOK_ONLY_TYPES = frozenset({"whatsapp"})  # no read API: judged by the last delivery received
+SCHEDULER_QUEUE = "sla"  # the queue whose scheduler lock proves timers will fire
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str  # stable, for scripts: stale, never_ran, needs_reauth, no_worker, no_scheduler, ...
+    subject: str  # the channel, "outbox", "quarantine", "redis", ...
+    message: str  # one line for people (Bahasa Indonesia)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "subject": self.subject, "message": self.message}
+
+
+@dataclass
+class HealthReport:
+    checked_at: datetime
+    problems: list[Problem] = field(default_factory=list)
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    queues: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "checked_at": self.checked_at.isoformat(),
+                "problems": [p.as_dict() for p in self.problems], "channels": self.channels, "queues": self.queues}
+
+
+def _when(value: datetime | None, tz: str) -> str:
+    from ticketing.i18n import format_datetime
+
+    return format_datetime(value, "id", tz)
+
+
+def _minutes(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def stale_after(channel: ChannelSettings, health: dict[str, Any]) -> timedelta:
+    minutes = channel.stale_after_minutes or int(health.get("stale_after_minutes") or DEFAULT_STALE_MINUTES)
+    return timedelta(minutes=minutes)
+
+
+def _last_webhooks(session) -> dict[str, datetime]:
+    from ticketing.models import WebhookDelivery
+
+    rows = session.execute(sa.select(WebhookDelivery.source, sa.func.max(WebhookDelivery.received_at))
+                           .group_by(WebhookDelivery.source)).all()
+    return {source: _aware(at) for source, at in rows}
+
+
+def check_channels(session, app: App, now: datetime, report: HealthReport) -> None:
+    from ticketing.models import CollectorState
+
+    tz = app.settings.office.timezone
+    states = {s.channel: s for s in session.execute(sa.select(CollectorState)).scalars()}
+    webhooks = _last_webhooks(session)
+    for channel in (c for c in app.settings.channels if c.enabled):
+        state = states.get(channel.name)
+        limit = stale_after(channel, app.settings.health)
+        webhook_only = channel.type in WEBHOOK_ONLY_TYPES
+        last = webhooks.get(channel.name) if webhook_only else (state.last_success_at if state else None)
+        failing = bool(state and state.last_error_at and (last is None or state.last_error_at > last)
+                       and not (state.next_allowed_at and state.next_allowed_at > now))
+        status = "ok"
+        if state is not None and state.needs_reauth:
+            status = "needs_reauth"
+            report.problems.append(Problem("needs_reauth", channel.name, (
+                f"{channel.name}: perlu otorisasi ulang (token ditolak): {redact(state.last_error or '')[:160]}")))
+        if last is None:
+            status = "never_ran" if status == "ok" else status
+            what = "belum pernah menerima webhook" if webhook_only else "belum pernah berhasil diambil"
+            report.problems.append(Problem("never_ran", channel.name, f"{channel.name}: {what}"))
+        elif now - last > limit:
+            status = "stale" if status == "ok" else status
+            what = "webhook terakhir diterima" if webhook_only else "terakhir berhasil"
+            error = f"; galat terakhir: {redact(state.last_error)[:160]}" if failing and state.last_error else ""
+            report.problems.append(Problem("stale", channel.name, (
+                f"{channel.name}: {what} {_when(last, tz)} ({_minutes(now - last)} menit lalu, batas "
+                f"{_minutes(limit)} menit){error}")))
+        elif failing:
+            status = "degraded"  # the last run failed but the channel is within its staleness: not yet an alarm
+        report.channels.append({
+            "channel": channel.name, "type": channel.type, "status": status, "webhook_only": webhook_only,
+            "last_success_at": last.isoformat() if last else None,
+            "last_error": redact(state.last_error) if state and state.last_error else None,
+            "last_error_at": state.last_error_at.isoformat() if state and state.last_error_at else None,
+            "stale_after_minutes": _minutes(limit),
+        })
+
+
+def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
+    """Quarantine, half-sent replies and unprocessed webhook bodies."""
+    from ticketing.models import Message, Quarantine, WebhookDelivery
+    from ticketing.outbox import SENDING, UNKNOWN
+
+    tz = app.settings.office.timezone
+    quarantined, newest = session.execute(sa.select(sa.func.count(), sa.func.max(Quarantine.received_at))
+                                          .where(Quarantine.resolved_at.is_(None))).one()
+    if quarantined:
+        report.problems.append(Problem("quarantine", "quarantine", (
+            f"karantina: {quarantined} item belum ditangani (terbaru {_when(_aware(newest), tz)})")))
+    stuck = sa.or_(Message.delivery_state == UNKNOWN,
+                   sa.and_(Message.delivery_state == SENDING, Message.next_attempt_at <= now))
+    rows = session.execute(sa.select(Message.delivery_state, sa.func.count()).where(
+        Message.direction == "out", stuck).group_by(Message.delivery_state)).all()
+    for state, number in rows:
+        report.problems.append(Problem(f"outbox_{state}", "outbox", (
+            f"outbox: {number} balasan berstatus '{state}' (terputus saat dikirim): cek di kanal, lalu "
+            "aduan outbox resend ID atau aduan outbox mark-sent ID")))
+    minutes = int(app.settings.health.get("webhook_backlog_minutes") or DEFAULT_WEBHOOK_BACKLOG_MINUTES)
+    cutoff = now - timedelta(minutes=minutes)
+    waiting, oldest = session.execute(sa.select(sa.func.count(), sa.func.min(WebhookDelivery.received_at)).where(
+        WebhookDelivery.processed_at.is_(None), WebhookDelivery.received_at < cutoff)).one()
+    if waiting:
+        report.problems.append(Problem("webhook_backlog", "webhook", (
+            f"webhook: {waiting} kiriman belum diproses lebih dari {minutes} menit (tertua "
+            f"{_when(_aware(oldest), tz)})")))
+
+
+def _aware(value):
+    """Aggregates (max/min) skip the column type on SQLite: read them back as aware UTC."""
+    from ticketing.models import UTCDateTime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return UTCDateTime().process_result_value(value, None)
+
+
+def check_queues(app: App, report: HealthReport) -> None:
+    """With Redis configured: a worker on aduan's queues and a scheduler holding its lock."""
+    if not app.settings.redis.url:
+        report.queues = {"mode": "inline"}
+        return
+    from ticketing.jobs import QUEUES, connect, redis_errors
+
+    try:
+        from rq import Worker
+
+        conn = connect(app.settings.redis.url)
+        workers = [w for w in Worker.all(connection=conn) if set(w.queue_names()) & set(QUEUES)]
+        scheduler = bool(conn.exists(f"rq:scheduler-lock:{SCHEDULER_QUEUE}"))
+    except redis_errors() as exc:
+        report.queues = {"mode": "redis", "reachable": False}
+        report.problems.append(Problem("redis_down", "redis", f"redis: tidak bisa dihubungi: {redact(exc)[:160]}"))
+        return
+    report.queues = {"mode": "redis", "reachable": True, "workers": sorted(w.name for w in workers),
+                     "scheduler": scheduler}
+    if not workers:
+        report.problems.append(Problem("no_worker", "worker", (
+            "worker: tidak ada `aduan worker` yang berjalan (balasan dan timer SLA tidak dikerjakan)")))
+    if not scheduler:
+        report.problems.append(Problem("no_scheduler", "scheduler", (
+            "scheduler: tidak ada penjadwal RQ yang aktif (timer SLA tidak berbunyi; jalankan aduan worker)")))
+
+
+def check_health(app: App, now: datetime | None = None) -> HealthReport:
+    from ticketing.db import read_session
+
+    now = now or app.now()
+    report = HealthReport(now)
+    with read_session(app.engine) as session:
+        check_channels(session, app, now, report)
+        check_work(session, app, now, report)
+    check_queues(app, report)
+    return report
