@@ -25,6 +25,7 @@ from ticketing.webhooks import SignatureError, process_pending, store_delivery, 
 
 log = logging.getLogger("aduan.webhook")
 WEBHOOK_TYPES = ("whatsapp", "facebook", "instagram")
+RECEIVER_BATCH = 20  # deliveries per ingest transaction: small, so POSTs never wait long for the write lock
 MAX_BODY = 1_000_000  # Meta's payloads are small; refuse anything absurd before reading it all
 
 
@@ -56,7 +57,7 @@ class Processor:
             self._wake.wait(timeout=30)
             self._wake.clear()
             while not self._stop.is_set():
-                result = process_pending(self.app, write_lock=self.write_lock)
+                result = process_pending(self.app, limit=RECEIVER_BATCH, write_lock=self.write_lock)
                 if result.deliveries == 0:
                     break
 
