@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from bench.common import Row
 from ticketing.routing import Classifier, load_rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "routing"
@@ -81,6 +82,30 @@ def throughput(classifier: Classifier, samples: list[Sample], count: int) -> flo
     for text in stream:
         classifier.classify(text)
     return count / (time.perf_counter() - started)
+
+
+def rows(count: int) -> list[Row]:
+    classifier = Classifier(load_rules(None))
+    samples = load_samples()
+    report = evaluate(classifier, samples)
+    rate = throughput(classifier, samples, count)
+    floor = throughput(_Tokenizer(classifier), samples, count)
+    result = [Row(f"routing throughput, {count:,} msgs (vs tokenizing alone)", rate, "msg/s", floor, MIN_RATE,
+                  check="value>=", note="one core; baseline: the classifier's own normalizer on the same texts")]
+    for name, target in TARGETS.items():
+        result.append(Row(f"routing {name} accuracy, {report['total']} labelled msgs", report["accuracy"][name] * 100,
+                          "%", None, target * 100, check="value>="))
+    return result
+
+
+class _Tokenizer:
+    """The floor of classification: normalising and tokenizing the text, nothing matched."""
+
+    def __init__(self, classifier: Classifier):
+        self.tokens = classifier.rules.normalizer.tokens
+
+    def classify(self, text: str):
+        return self.tokens(text)
 
 
 def main() -> None:

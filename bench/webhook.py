@@ -25,6 +25,8 @@ import requests
 import sqlalchemy as sa
 import yaml
 
+from bench.common import Row
+
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-app-secret"
 
@@ -133,6 +135,17 @@ def run(posts: int, clients: int) -> dict:
             "duplicates": messages - distinct, "lost": posts - distinct, "p50": statistics.median(latencies),
             "p99": _percentile(latencies, 0.99), "floor_p99": _percentile(floor, 0.99),
             "rate": posts / elapsed}
+
+
+def rows(posts: int, clients: int) -> list[Row]:
+    r = run(posts, clients)
+    return [
+        Row(f"webhook p99, {posts:,} signed posts from {clients} clients (vs GET /healthz)", r["p99"], "s",
+            r["floor_p99"], 0.100, check="value<=",
+            note=f"p50 {r['p50'] * 1000:.1f} ms, {r['rate']:,.0f} posts/s, {r['ok']}/{posts} accepted"),
+        Row("webhook posts lost or duplicated", r["lost"] + r["duplicates"], "msgs", None, 0, check="value<=",
+            note=f"{r['stored']} deliveries stored, {r['messages']} messages"),
+    ]
 
 
 def main() -> None:

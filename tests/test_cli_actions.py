@@ -264,3 +264,15 @@ def test_search_is_verbatim_and_indexed(tmp_path, db_url):
             assert conn.execute(sa.text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_message_text_trgm'"
                                         )).scalar() == 1
     engine.dispose()
+
+
+def test_inbox_and_show_queries_use_indexes(tmp_path):
+    """The benchmark's generator and plan check, small: no statement of inbox/show scans a table."""
+    from bench.cli import full_scans, generate, query_plans
+
+    path = tmp_path / "bench.db"
+    generate(path, 3000)
+    plans = dict(query_plans(path))
+    assert "ix_ticket_status_due" in plans["inbox"] and "message_fts" in plans["inbox --search"]
+    assert {name: full_scans(plan) for name, plan in plans.items() if full_scans(plan)} == {}
+    assert full_scans("SCAN ticket") == ["SCAN ticket"]  # the check itself notices a table scan

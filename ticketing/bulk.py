@@ -32,15 +32,18 @@ def _fast_processor(column_type, dialect):
     from ticketing.models import UTCDateTime
 
     if isinstance(column_type, UTCDateTime) and dialect.name == "sqlite":
-        def to_sqlite_text(value):
+        def to_sqlite_text(value, utc=UTC):
             if value is None:
                 return None
-            if value.tzinfo is None:
-                raise ValueError(f"naive datetime {value.isoformat()} refused: pass an aware datetime")
             # The exact text SQLAlchemy's SQLite DATETIME writes (always with microseconds), so ORM
             # reads and string comparisons agree; isoformat is several times faster than strftime.
-            text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-            return text if len(text) > 19 else text + ".000000"
+            # Values already in UTC (nearly all: collectors and clocks produce them) skip the
+            # conversion and keep the first 26 characters, cutting out the "+00:00".
+            if value.tzinfo is utc:
+                return value.isoformat(" ", "microseconds")[:26]
+            if value.tzinfo is None:
+                raise ValueError(f"naive datetime {value.isoformat()} refused: pass an aware datetime")
+            return value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
         return to_sqlite_text
     return column_type.dialect_impl(dialect).bind_processor(dialect)
 
