@@ -123,6 +123,15 @@ def existing_keys(session: Session, table: sa.Table, fixed: dict[str, Any], colu
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     where_fixed = " AND ".join(f"{name} = {mark}" for name in fixed)
     unique = list(dict.fromkeys(values))
+    if dialect.name == "postgresql":
+        # One array parameter joined to the unique index: a probe per key even on a table the planner
+        # has no statistics for yet (an IN list there was planned as a scan of the whole channel).
+        on_fixed = " AND ".join(f"t.{name} = %s" for name in fixed)
+        sql = (f"SELECT t.{column}, t.id FROM unnest(%s::text[]) AS k(v) JOIN {table.name} t "
+               f"ON {on_fixed} AND t.{column} = k.v")
+        for key, row_id in conn.exec_driver_sql(sql, (unique, *fixed.values())):
+            found[key] = row_id
+        return found
     for start in range(0, len(unique), IN_CHUNK):
         chunk = unique[start:start + IN_CHUNK]
         sql = (f"SELECT {column}, id FROM {table.name} WHERE {where_fixed} AND {column} IN "
