@@ -34,14 +34,60 @@ def make_config(tmp_path: Path, db_url: str | None = None, **sections) -> Path:
     return path
 
 
-def run_cli(config: Path, *args: str, user: str = "admin1", now: str | None = "2026-11-23T03:00:00+00:00",
-            env: dict[str, str] | None = None, input_text: str | None = None, timeout: float = 60) -> CliResult:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ADUAN_")}
-    environment.update({"ADUAN_CONFIG": str(config), "ADUAN_USER": user, "COLUMNS": "160", "NO_COLOR": "1",
-                        "PYTHONIOENCODING": "utf-8"})
+PINNED_NOW_ISO = "2026-11-23T03:00:00+00:00"
+
+
+def cli_env(config: Path, now: str | None, extra: dict[str, str] | None = None, user: str = "admin1") -> dict:
+    """The environment of an isolated CLI run: this config, this user, a pinned clock, no colour."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADUAN_")}
+    env.update({"ADUAN_CONFIG": str(config), "ADUAN_USER": user, "COLUMNS": "160", "NO_COLOR": "1",
+                "PYTHONIOENCODING": "utf-8"})
     if now:
-        environment["ADUAN_NOW"] = now
-    environment.update(env or {})
-    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], cwd=config.parent, env=environment,
-                          capture_output=True, text=True, input=input_text, timeout=timeout)
+        env["ADUAN_NOW"] = now
+    env.update(extra or {})
+    return env
+
+
+def run_cli(config: Path, *args: str, user: str = "admin1", now: str | None = PINNED_NOW_ISO,
+            env: dict[str, str] | None = None, input_text: str | None = None, timeout: float = 60) -> CliResult:
+    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], cwd=config.parent,
+                          env=cli_env(config, now, env, user), capture_output=True, text=True, input=input_text,
+                          timeout=timeout)
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_in_pty(config: Path, *args: str, user: str = "admin1", env: dict[str, str] | None = None,
+               columns: int = 120, lines: int = 50, timeout: float = 60) -> tuple[int, bytes]:
+    """The CLI with a pseudo-terminal as its stdin/stdout/stderr; (exit code, everything written)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+    environment = cli_env(config, PINNED_NOW_ISO, env, user)
+    for key in ("NO_COLOR", "COLUMNS"):
+        environment.pop(key, None)
+    environment["TERM"] = "xterm-256color"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], stdin=slave, stdout=slave, stderr=slave,
+                            env=environment, cwd=config.parent, close_fds=True)
+    os.close(slave)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        code = proc.wait(timeout=max(deadline - time.monotonic(), 1))
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    return code, b"".join(chunks)

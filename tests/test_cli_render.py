@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import pty
 import re
-import struct
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pyte
 
-from tests.cli_helpers import ROOT, make_config, run_cli
+from tests.cli_helpers import make_config, run_cli, run_in_pty
 from tests.conftest import PINNED_NOW
 from tests.factories import inbound
 from tests.test_cli_actions import seed
@@ -74,38 +69,6 @@ def test_json_keeps_the_text_and_escapes_it(tmp_path):
     assert not [c for c in UNSAFE_CHARS if c in listed.out]
 
 
-def run_in_pty(config: Path, *args: str, columns: int = 120, lines: int = 50, timeout: float = 60) -> bytes:
-    """Run the CLI with a pseudo-terminal as stdin/stdout/stderr; return everything it wrote."""
-    import fcntl
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ADUAN_") and k not in ("NO_COLOR", "COLUMNS")}
-    env.update({"ADUAN_CONFIG": str(config), "ADUAN_USER": "admin1", "ADUAN_NOW": PINNED_NOW.isoformat(),
-                "TERM": "xterm-256color", "PYTHONIOENCODING": "utf-8"})
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, cwd=config.parent, close_fds=True)
-    os.close(slave)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        assert proc.wait(timeout=max(deadline - time.monotonic(), 1)) == 0, b"".join(chunks)[-2000:]
-    finally:
-        os.close(master)
-        if proc.poll() is None:
-            proc.kill()
-    return b"".join(chunks)
-
-
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
 
 
@@ -118,7 +81,8 @@ def _screen(raw: bytes, columns: int = 120) -> pyte.Screen:
 
 def test_pty_screen_and_title_untouched(tmp_path):
     config = _seed_hostile(tmp_path)
-    raw = run_in_pty(config, "show", "1")
+    code, raw = run_in_pty(config, "show", "1")
+    assert code == 0, raw[-2000:]
     # The only escape sequences are Rich's own colours; none came from the citizen.
     assert b"\x1b" not in SGR.sub(b"", raw) and b"\xc2\x9b" not in raw
     screen = _screen(raw)
@@ -137,7 +101,8 @@ def test_pty_screen_and_title_untouched(tmp_path):
 
 def test_pty_inbox_row_stays_on_one_line(tmp_path):
     config = _seed_hostile(tmp_path)
-    raw = run_in_pty(config, "inbox", columns=140)
+    code, raw = run_in_pty(config, "inbox", columns=140)
+    assert code == 0, raw[-2000:]
     assert b"\x1b" not in SGR.sub(b"", raw)
     screen = _screen(raw, 140)
     assert screen.title == ""

@@ -4,7 +4,6 @@ SQLite write lock, a Telegram fake whose reads can be held open, and subprocess 
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tests.cli_helpers import ROOT
+from tests.cli_helpers import ROOT, cli_env
 from tests.fakes.base import Request, Response
 from tests.fakes.telegram import TelegramFake
 
@@ -26,16 +25,6 @@ def wait_until(condition: Callable[[], object], timeout: float = 20.0, what: str
             return value
         time.sleep(0.02)
     raise AssertionError(f"{what} not reached within {timeout}s")
-
-
-def cli_env(config: Path, now: str | None, extra: dict[str, str] | None = None, user: str = "admin1") -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ADUAN_")}
-    env.update({"ADUAN_CONFIG": str(config), "ADUAN_USER": user, "COLUMNS": "160", "NO_COLOR": "1",
-                "PYTHONIOENCODING": "utf-8"})
-    if now:
-        env["ADUAN_NOW"] = now
-    env.update(extra or {})
-    return env
 
 
 def start_cli(config: Path, *args: str, now: str | None = None, env: dict[str, str] | None = None,

@@ -7,63 +7,23 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
-import pty
 import re
-import struct
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pyte
 
 from collectors.base import Attachment
-from tests.cli_helpers import ROOT, make_config
+from tests.cli_helpers import make_config, run_in_pty
 from tests.conftest import PINNED_NOW
 from tests.factories import inbound
-from tests.reliability.helpers import HeldTelegram, cli_env
+from tests.reliability.helpers import HeldTelegram
 from tests.test_cli_actions import seed
 
 ATTACK = ("\x1b]52;c;ZXZpbA==\x07\x1b]0;JUDUL-PALSU\x07\x1b[2J\x1b[H\x9b2J\x1b]8;;https://evil.example/\x1b\\"
           "klik\x1b]8;;\x1b\\\u202e\x00[link=https://evil.example]x[/link]")
 FILE_NAME = f"surat{ATTACK}gpj.exe"
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
-
-
-def run_in_pty(config: Path, *args: str, user: str = "admin1", env: dict[str, str] | None = None,
-               columns: int = 120, timeout: float = 60) -> tuple[int, bytes]:
-    """The CLI with a pseudo-terminal as its stdin/stdout/stderr; (exit code, everything written)."""
-    import fcntl
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    environment = cli_env(config, PINNED_NOW.isoformat(), env, user)
-    for key in ("NO_COLOR", "COLUMNS"):
-        environment.pop(key, None)
-    environment["TERM"] = "xterm-256color"
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], stdin=slave, stdout=slave, stderr=slave,
-                            env=environment, cwd=config.parent, close_fds=True)
-    os.close(slave)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        code = proc.wait(timeout=max(deadline - time.monotonic(), 1))
-    finally:
-        os.close(master)
-        if proc.poll() is None:
-            proc.kill()
-    return code, b"".join(chunks)
 
 
 def assert_terminal_untouched(raw: bytes, first_line: str, visible: str) -> pyte.Screen:
