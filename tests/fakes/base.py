@@ -101,6 +101,19 @@ class FakeServer:
             return [r for r in self.requests if path_contains in r.path]
 
 
+class ServedFake:
+    """A fake whose HTTP server runs for the length of a `with` block; subclasses set `server`."""
+
+    server: FakeServer
+
+    def __enter__(self):
+        self.server.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.__exit__(*exc)
+
+
 class ChannelFake(Protocol):
     """What the parametrized collector contract test needs from each channel's fake."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.fakes.base import FakeServer, Request, Response
+from tests.fakes.base import FakeServer, Request, Response, ServedFake
 
 VERSION = "v23.0"
 PAGE_ID = "104857600123456"
@@ -59,7 +59,7 @@ def _offset(token: str | None) -> int:
     return int(raw.split(":")[1])
 
 
-class GraphFake:
+class GraphFake(ServedFake):
     """What the Facebook and Instagram fakes share: auth, paging, faults, conversations, sends."""
 
     channel_type: str | None = None  # the concrete fakes below name their channel
@@ -76,13 +76,6 @@ class GraphFake:
         self._last_listing: dict[str, dict[str, Any]] = {}
         self.server = FakeServer(self.handle)
         self.base_url = self.server.base_url
-
-    def __enter__(self) -> GraphFake:
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.__exit__(*exc)
 
     # -- ChannelFake --------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.fakes.base import FakeServer, Request, Response
+from tests.fakes.base import FakeServer, Request, Response, ServedFake
 
 BOT_ID = 7000001
 TOKEN = f"{BOT_ID}:AAF-fake-telegram-token_x9"
@@ -27,7 +27,7 @@ def _error(code: int, description: str, **parameters: Any) -> Response:
     return Response(code, body)
 
 
-class TelegramFake:
+class TelegramFake(ServedFake):
     channel_type = "telegram"
 
     def __init__(self, name: str = "tg-test", page_size: int = 100, base_time: datetime = BASE_TIME):
@@ -43,13 +43,6 @@ class TelegramFake:
         self._last_page: list[dict[str, Any]] = []
         self.server = FakeServer(self.handle)
         self.base_url = self.server.base_url
-
-    def __enter__(self) -> TelegramFake:
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.__exit__(*exc)
 
     # -- ChannelFake ------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.base import FakeServer, Request, Response
+from tests.fakes.base import FakeServer, Request, Response, ServedFake
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "x"
 OFFICE_ID = "1300000000000000001"
@@ -60,7 +60,7 @@ def _problem(key: str, status: int) -> Response:
     return Response(status, load_fixture("errors.json")[key])
 
 
-class XFake:
+class XFake(ServedFake):
     """The fake X API. `clock` is the server's idea of now (created_at, rate-limit reset)."""
 
     channel_type = "x"
@@ -86,13 +86,6 @@ class XFake:
             self.seed_fixtures()
 
     # -- ChannelFake protocol ---------------------------------------------------------------
-
-    def __enter__(self) -> XFake:
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.__exit__(*exc)
 
     def channel_config(self) -> dict[str, Any]:
         return {"name": self.name, "type": "x", "enabled": True, "base_url": self.base_url, "user_id": OFFICE_ID,
