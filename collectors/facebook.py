@@ -31,6 +31,7 @@ from collectors.graph import (
     Harvest,
     Pager,
     Watermark,
+    dated_items,
     edge_items,
     item_id,
     item_text,
@@ -127,13 +128,7 @@ class ConversationReader:
         seen: list[tuple[datetime, str]] = []
         stop_at = mark.instant
         for page in pager:
-            for conversation in edge_items(page):
-                try:
-                    cid = item_id(conversation, "conversation")
-                    updated = item_time(conversation, "updated_time", "conversation")
-                except CollectorError as exc:
-                    self.harvest.quarantine(str(exc), conversation)
-                    continue
+            for conversation, cid, updated in dated_items(page, self.harvest, "updated_time", "conversation"):
                 if stop_at is None:
                     stop_at = updated - self.lookback  # first run: only recent history
                 if updated < stop_at:
@@ -244,13 +239,7 @@ class FeedReader:
         seen: list[tuple[datetime, str]] = []
         floor = None
         for page in pager:
-            for post in edge_items(page):
-                try:
-                    pid = item_id(post, "post")
-                    created = item_time(post, "created_time", "post")
-                except CollectorError as exc:
-                    self.harvest.quarantine(str(exc), post)
-                    continue
+            for post, pid, created in dated_items(page, self.harvest, "created_time", "post"):
                 floor = floor or created - timedelta(days=self.settings.comment_window_days)
                 if created < floor:
                     return mark.advanced(seen, now), False

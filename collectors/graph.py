@@ -461,6 +461,17 @@ def item_text(raw: Any, key: str, what: str) -> str:
     return value
 
 
+def dated_items(page: Any, harvest: Harvest, time_key: str, what: str) -> Iterator[tuple[Any, str, datetime]]:
+    """The items of one page with their id and time; an item lacking either is quarantined."""
+    for raw in edge_items(page):
+        try:
+            item = raw, item_id(raw, what), item_time(raw, time_key, what)
+        except PayloadError as exc:
+            harvest.quarantine(str(exc), raw, exc.external_id)
+            continue
+        yield item
+
+
 def edge_items(page: Any) -> list[Any]:
     data = page.get("data") if isinstance(page, dict) else None
     return data if isinstance(data, list) else []

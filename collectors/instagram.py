@@ -28,6 +28,7 @@ from collectors.graph import (
     GraphSettings,
     Harvest,
     Watermark,
+    dated_items,
     edge_items,
     item_id,
     item_text,
@@ -114,13 +115,7 @@ class InstagramCollector(GraphCollector):
         seen: list[tuple[datetime, str]] = []
         floor = None
         for page in pager:
-            for media in edge_items(page):
-                try:
-                    media_id = item_id(media, "media")
-                    posted = item_time(media, "timestamp", "media")
-                except PayloadError as exc:
-                    harvest.quarantine(str(exc), media, exc.external_id)
-                    continue
+            for media, media_id, posted in dated_items(page, harvest, "timestamp", "media"):
                 floor = floor or posted - timedelta(days=self.settings.comment_window_days)
                 if posted < floor:
                     return mark.advanced(seen, now), False
@@ -171,13 +166,7 @@ class InstagramCollector(GraphCollector):
         seen: list[tuple[datetime, str]] = []
         stop_at = mark.instant
         for page in pager:
-            for raw in edge_items(page):
-                try:
-                    media_id = item_id(raw, "tagged media")
-                    posted = item_time(raw, "timestamp", "tagged media")
-                except PayloadError as exc:
-                    harvest.quarantine(str(exc), raw, exc.external_id)
-                    continue
+            for raw, media_id, posted in dated_items(page, harvest, "timestamp", "tagged media"):
                 stop_at = stop_at or posted - lookback
                 if posted < stop_at:
                     return mark.advanced(seen, now), False
