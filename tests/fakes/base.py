@@ -114,6 +114,24 @@ class ServedFake:
         self.server.__exit__(*exc)
 
 
+class FaultSwitches:
+    """The contract's fault switches kept as flags in `_faults`, read by the fake's handler."""
+
+    _faults: dict[str, Any]
+
+    def expire_token(self) -> None:
+        self._faults["expired"] = True
+
+    def repeat_next_page(self) -> None:
+        self._faults["repeat"] = True
+
+    def stick_pagination(self) -> None:
+        self._faults["stuck"] = True
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+
 class ChannelFake(Protocol):
     """What the parametrized collector contract test needs from each channel's fake."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.fakes.base import FakeServer, Request, Response, ServedFake
+from tests.fakes.base import FakeServer, FaultSwitches, Request, Response, ServedFake
 
 VERSION = "v23.0"
 PAGE_ID = "104857600123456"
@@ -59,7 +59,7 @@ def _offset(token: str | None) -> int:
     return int(raw.split(":")[1])
 
 
-class GraphFake(ServedFake):
+class GraphFake(ServedFake, FaultSwitches):
     """What the Facebook and Instagram fakes share: auth, paging, faults, conversations, sends."""
 
     channel_type: str | None = None  # the concrete fakes below name their channel
@@ -106,18 +106,6 @@ class GraphFake(ServedFake):
         usage = {self.owner_id: [{"type": self.usage_type, "call_count": 100, "total_cputime": 14, "total_time": 22,
                                   "estimated_time_to_regain_access": minutes}]}
         self.fail_next(self.rate_limit_error, headers={"X-Business-Use-Case-Usage": json.dumps(usage)})
-
-    def expire_token(self) -> None:
-        self._faults["expired"] = True
-
-    def repeat_next_page(self) -> None:
-        self._faults["repeat"] = True
-
-    def stick_pagination(self) -> None:
-        self._faults["stuck"] = True
-
-    def clear_faults(self) -> None:
-        self._faults.clear()
 
     # -- more switches for the channel's own tests ----------------------------------------------
 

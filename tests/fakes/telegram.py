@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.fakes.base import FakeServer, Request, Response, ServedFake
+from tests.fakes.base import FakeServer, FaultSwitches, Request, Response, ServedFake
 
 BOT_ID = 7000001
 TOKEN = f"{BOT_ID}:AAF-fake-telegram-token_x9"
@@ -27,7 +27,7 @@ def _error(code: int, description: str, **parameters: Any) -> Response:
     return Response(code, body)
 
 
-class TelegramFake(ServedFake):
+class TelegramFake(ServedFake, FaultSwitches):
     channel_type = "telegram"
 
     def __init__(self, name: str = "tg-test", page_size: int = 100, base_time: datetime = BASE_TIME):
@@ -75,20 +75,8 @@ class TelegramFake(ServedFake):
     def rate_limit_next(self, retry_after_seconds: int) -> None:
         self._faults["rate_limit"] = retry_after_seconds
 
-    def expire_token(self) -> None:
-        self._faults["expired"] = True
-
-    def repeat_next_page(self) -> None:
-        self._faults["repeat"] = True
-
-    def stick_pagination(self) -> None:
-        self._faults["stuck"] = True
-
     def conflict_next(self) -> None:
         self._faults["conflict"] = True
-
-    def clear_faults(self) -> None:
-        self._faults.clear()
 
     # -- payload builders -------------------------------------------------------------------
 
