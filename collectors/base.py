@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from ticketing.errors import AduanError
 
@@ -150,12 +150,6 @@ class SendResult:
 
     external_id: str
     raw: Any = None
-
-
-class Cursor(Protocol):
-    """Typed cursors are dataclasses that round-trip through JSON."""
-
-    def to_json(self) -> dict[str, Any]: ...
 
 
 def cursor_to_json(cursor: Any) -> str | None:

@@ -10,7 +10,6 @@ parameter, FTS5 quotes are doubled and LIKE wildcards escaped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 FTS_TABLE = "message_fts"
@@ -72,8 +71,3 @@ def matching_tickets(session, term: str):
     if dialect == "postgresql" and len(term) >= TRIGRAM:
         return Ticket.id.in_(sa.select(Message.ticket_id).where(condition))
     return sa.exists().where(Message.ticket_id == Ticket.id, condition)
-
-
-def search_sql_objects(names: Iterable[str]) -> list[str]:
-    """Which of `names` belong to the search (for diagnostics and tests)."""
-    return sorted(n for n in names if n in SEARCH_OBJECTS)
