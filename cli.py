@@ -78,8 +78,8 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except AduanError as exc:
-        from ticketing.redact import redact
-        from ticketing.safety import safe_terminal_text
+        from ticketing.privacy.redact import redact
+        from ticketing.privacy.safety import safe_terminal_text
 
         _audit_escaped_refusal(exc)
         sys.stderr.write(f"aduan: {safe_terminal_text(redact(exc))}\n")  # no secret in an error line
@@ -98,14 +98,14 @@ def _audit_escaped_refusal(exc: Exception) -> None:
     if not isinstance(exc, PermissionDenied):
         return
     from commands.context import current_state
-    from ticketing.audit import refusal_recorded
+    from ticketing.workflow.audit import refusal_recorded
 
     state = current_state[0]
     if state is None or refusal_recorded(str(exc)):
         return
     try:
-        from ticketing.audit import EventDraft, record_event
-        from ticketing.db import run_write
+        from ticketing.store.db import run_write
+        from ticketing.workflow.audit import EventDraft, record_event
 
         app = state.app
         command = " ".join(a for a in sys.argv[1:] if not a.startswith("-"))[:80]
@@ -113,8 +113,8 @@ def _audit_escaped_refusal(exc: Exception) -> None:
             None, app.now(), app.username(), "refused", None, None,
             {"action": command, "reason": str(exc), "ticket": None})))
     except Exception as failure:
-        from ticketing.redact import redact
-        from ticketing.safety import safe_terminal_text
+        from ticketing.privacy.redact import redact
+        from ticketing.privacy.safety import safe_terminal_text
 
         sys.stderr.write(f"aduan: penolakan tidak tercatat di audit: {safe_terminal_text(redact(failure))}\n")
 

@@ -45,7 +45,7 @@ def _app():
 
 
 def _conn():
-    from ticketing.jobs import app_redis
+    from ticketing.background.jobs import app_redis
 
     return app_redis(_app())
 
@@ -54,20 +54,20 @@ def _conn():
 
 
 def deliver(message_id: int) -> str:
-    from ticketing.jobs import run_deliver
+    from ticketing.background.jobs import run_deliver
 
     return run_deliver(_app(), int(message_id), _conn())
 
 
 def check_sla(ticket_id: int, kind: str) -> str:
-    from ticketing.jobs import run_check_sla
+    from ticketing.background.jobs import run_check_sla
 
     return run_check_sla(_app(), int(ticket_id), str(kind))
 
 
 def sweep(now: str | None = None) -> dict:
-    from ticketing.jobs import sweep_cycle
-    from ticketing.timeutil import parse_instant
+    from ticketing.background.jobs import sweep_cycle
+    from ticketing.clock import parse_instant
 
     app = _app()
     return sweep_cycle(app, parse_instant(now) if now else app.now(), _conn()).as_dict()
@@ -89,8 +89,8 @@ class Ticker(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        from ticketing.jobs import app_redis, sweep_cycle
-        from ticketing.redact import redact
+        from ticketing.background.jobs import app_redis, sweep_cycle
+        from ticketing.privacy.redact import redact
 
         while not self.stopped.is_set():
             try:
@@ -105,7 +105,7 @@ def redacting_worker_class(base: type) -> type:
     """RQ keeps a failed job's traceback in Redis for a year (`failure_ttl`) and exception text
     carries URLs with tokens: store it only after `redact`. (Its log line goes through the
     redacting handlers of ticketing.logging_setup.)"""
-    from ticketing.redact import redact
+    from ticketing.privacy.redact import redact
 
     class RedactingWorker(base):
         def handle_job_failure(self, job, queue, started_job_registry=None, exc_string=""):
@@ -121,7 +121,7 @@ def run(app, burst: bool = False, sweep_every: float = DEFAULT_SWEEP_EVERY, name
     from rq import SimpleWorker
     from rq.serializers import JSONSerializer
 
-    from ticketing.jobs import QUEUES, connect, queue
+    from ticketing.background.jobs import QUEUES, connect, queue
 
     configure(app)
     conn = connect(app.settings.redis.url)

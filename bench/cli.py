@@ -51,8 +51,8 @@ def query_plans(path: Path) -> list[tuple[str, str]]:
     from sqlalchemy.dialects import sqlite
     from sqlmodel import Session
 
-    from ticketing.db import open_database
-    from ticketing.views import InboxFilter, inbox_query
+    from ticketing.store.db import open_database
+    from ticketing.workflow.views import InboxFilter, inbox_query
 
     engine = open_database(f"sqlite:///{path}")
     with Session(engine) as session:

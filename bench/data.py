@@ -19,7 +19,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from collectors.base import InboundMessage
+from ticketing.contract import InboundMessage
 
 DATASET_VERSION = 2  # bump when the generator changes: cached files are keyed by it
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # Tuesday 10:00 WIB, the day after the month recapped
@@ -202,10 +202,10 @@ def _ticket(rng: random.Random, tid: int, received: datetime, recent: bool, cont
 
 def generate_inbox(path: Path, count: int, seed: int = 7) -> None:
     """Write the inbox with raw executemany into a migrated schema; search index built once at the end."""
-    from ticketing.calendar import OfficeCalendar
     from ticketing.config import SlaSettings
-    from ticketing.db import open_database
-    from ticketing.recap_sql import month_period
+    from ticketing.reports.recap_sql import month_period
+    from ticketing.sla.calendar import OfficeCalendar
+    from ticketing.store.db import open_database
 
     calendar = OfficeCalendar(SlaSettings())
     due = _Due(calendar)

@@ -22,7 +22,7 @@ from bench.data import NOW, ticket_database
 
 def stored_page(path: Path, size: int) -> tuple[str, list]:
     """The newest `size` citizen messages of the busiest channel, rebuilt as collectors deliver them."""
-    from collectors.base import InboundMessage
+    from ticketing.contract import InboundMessage
 
     conn = sqlite3.connect(path)
     channel = conn.execute("SELECT channel FROM ticket WHERE id = (SELECT max(id) FROM ticket)").fetchone()[0]
@@ -38,8 +38,8 @@ def stored_page(path: Path, size: int) -> tuple[str, list]:
 
 
 def _reingest(path: Path, size: int):
-    from ticketing.db import open_database, write_session
-    from ticketing.ingest import ingest_batch
+    from ticketing.intake.ingest import ingest_batch
+    from ticketing.store.db import open_database, write_session
 
     engine = open_database(f"sqlite:///{path}")
     channel, page = stored_page(path, size)

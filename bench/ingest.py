@@ -33,7 +33,7 @@ NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 def _message_tuples(grouped, sqlite_text: bool):
     """The rows ingest writes for these messages, as plain tuples (one list per transaction)."""
-    from ticketing.ingest import MESSAGE_COLUMNS
+    from ticketing.intake.ingest import MESSAGE_COLUMNS
 
     assert MESSAGE_COLUMNS[0] == "ticket_id" and MESSAGE_COLUMNS[-3:] == ("sent_at", "created_at",
                                                                           "delivery_attempts")
@@ -60,7 +60,7 @@ def _drop_search(path: Path) -> None:
 
 
 def _fresh_sqlite(path: Path, search: bool) -> Path:
-    from ticketing.db import open_database
+    from ticketing.store.db import open_database
 
     path.unlink(missing_ok=True)
     open_database(f"sqlite:///{path}").dispose()
@@ -71,7 +71,7 @@ def _fresh_sqlite(path: Path, search: bool) -> Path:
 
 def raw_sqlite(path: Path, batches) -> float:
     """The floor: the same message rows through sqlite3, no duplicate check, no threading, no tickets."""
-    from ticketing.ingest import MESSAGE_COLUMNS
+    from ticketing.intake.ingest import MESSAGE_COLUMNS
 
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -89,8 +89,8 @@ def raw_sqlite(path: Path, batches) -> float:
 
 def aduan_ingest(engine, grouped, policy=None) -> tuple[float, int, int]:
     """`ingest_batch` in 5,000-message transactions, as `aduan collect` calls it."""
-    from ticketing.db import write_session
-    from ticketing.ingest import IngestPolicy, ingest_batch
+    from ticketing.intake.ingest import IngestPolicy, ingest_batch
+    from ticketing.store.db import write_session
 
     policy = policy or IngestPolicy()
     stored = duplicates = 0
@@ -140,7 +140,7 @@ def raw_all_sqlite(path: Path, written) -> float:
 
 def _sqlite_pair(tmp: Path, count: int, search: bool, rounds: int) -> tuple[float, float, float, float]:
     """Best of `rounds` (raw, ingest) interleaved; also the re-ingest of the last round."""
-    from ticketing.db import open_database
+    from ticketing.store.db import open_database
 
     batches = _message_tuples(messages(count), sqlite_text=True)
     raw, first, again, everything = [], [], [], []
@@ -184,7 +184,7 @@ def sqlite_rows(count: int, rounds: int = 2) -> list[Row]:
 def _with_sample_policy(tmp: Path, count: int) -> float:
     from ticketing.app import App
     from ticketing.config import load_settings
-    from ticketing.db import open_database
+    from ticketing.store.db import open_database
 
     root = Path(__file__).resolve().parents[1]
     policy = App(load_settings(str(root / "config.yaml"), environ={}), environ={}).ingest_policy()
@@ -199,7 +199,7 @@ def _with_sample_policy(tmp: Path, count: int) -> float:
 
 
 def _truncate(url: str) -> None:
-    from ticketing.db import make_engine
+    from ticketing.store.db import make_engine
 
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -212,7 +212,7 @@ def _truncate(url: str) -> None:
 def raw_postgres(url: str, batches, copy: bool) -> float:
     import psycopg
 
-    from ticketing.ingest import MESSAGE_COLUMNS
+    from ticketing.intake.ingest import MESSAGE_COLUMNS
 
     columns = ", ".join(MESSAGE_COLUMNS)
     sql = f"INSERT INTO message ({columns}) VALUES ({', '.join(['%s'] * len(MESSAGE_COLUMNS))})"
@@ -253,7 +253,7 @@ def raw_all_postgres(url: str, written) -> float:
 
 
 def postgres_rows(count: int, rounds: int = 2) -> list[Row]:
-    from ticketing.db import open_database
+    from ticketing.store.db import open_database
 
     batches = _message_tuples(messages(count), sqlite_text=False)
     times: dict[str, list[float]] = {"executemany": [], "copy": [], "aduan": [], "all rows": []}

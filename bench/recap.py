@@ -7,7 +7,7 @@ Uses the cached inbox of bench/data.py: tickets spread over the 36 months ending
 ones, a sixth consulted with a bidang). Times, interleaved, median of --repeat:
   * bare:  SELECT local day, channel, kind, category, bidang, status, count(*) ... GROUP BY
            over November (sqlite3, no ORM): the floor any monthly recap must pay;
-  * recap: ticketing.recap.monthly_recap(...) serialised to JSON, exactly what
+  * recap: ticketing.reports.recap.monthly_recap(...) serialised to JSON, exactly what
            `aduan recap monthly --format json` computes (cube, answer times, backlog).
 Budget: the recap within 3x of the bare query (the whole process is timed by bench/cli.py).
 """
@@ -37,11 +37,11 @@ def _text(value) -> str:
 def measure(path: Path, repeat: int) -> dict:
     from sqlmodel import Session
 
-    from ticketing.calendar import OfficeCalendar
     from ticketing.config import SlaSettings
-    from ticketing.db import open_database
-    from ticketing.recap import monthly_recap
-    from ticketing.recap_sql import month_period
+    from ticketing.reports.recap import monthly_recap
+    from ticketing.reports.recap_sql import month_period
+    from ticketing.sla.calendar import OfficeCalendar
+    from ticketing.store.db import open_database
 
     calendar = OfficeCalendar(SlaSettings())
     period = month_period(2026, 11, calendar)

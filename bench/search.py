@@ -32,8 +32,8 @@ def _terms(conn: sqlite3.Connection) -> list[tuple[str, str, bool]]:
 def measure(path: Path, repeat: int) -> list[Row]:
     from sqlmodel import Session
 
-    from ticketing.db import open_database
-    from ticketing.views import InboxFilter, inbox_query
+    from ticketing.store.db import open_database
+    from ticketing.workflow.views import InboxFilter, inbox_query
 
     conn = sqlite3.connect(path)
     messages = conn.execute("SELECT max(id) FROM message").fetchone()[0]

@@ -64,10 +64,10 @@ def bench_due(app: App, count: int) -> list[dict]:
 
 def seed_tickets(app: App, count: int) -> None:
     """Open tickets received over the last 12 days, due dates from the real calendar."""
-    from ticketing import bulk
-    from ticketing.db import write_session
-    from ticketing.ingest import TICKET_COLUMNS
-    from ticketing.models import Ticket
+    from ticketing.intake.ingest import TICKET_COLUMNS
+    from ticketing.store import bulk
+    from ticketing.store.db import write_session
+    from ticketing.store.models import Ticket
 
     rng = random.Random(5)
     rows = []
@@ -87,8 +87,8 @@ def seed_tickets(app: App, count: int) -> None:
 def bench_sweep(app: App, count: int) -> list[dict]:
     import sqlalchemy as sa
 
-    from ticketing import sla
-    from ticketing.db import run_write
+    from ticketing.sla import tracking as sla
+    from ticketing.store.db import run_write
 
     seed_tickets(app, count)
     with app.engine.connect() as conn:

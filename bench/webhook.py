@@ -69,7 +69,7 @@ def _timed(session: requests.Session, method: str, url: str, **kw) -> tuple[floa
 
 def _client(url: str, secret: str | None, indices: range) -> list[tuple[float, int]]:
     """One client process: a keep-alive session posting its share sequentially (or GET /healthz)."""
-    from ticketing.webhooks import sign
+    from collectors.meta_webhook import sign
 
     session = requests.Session()
     results = []

@@ -42,10 +42,10 @@ def _config(tmp: Path, db_url: str, redis: str, echo_url: str) -> Path:
 
 def seed_replies(engine, count: int) -> list[int]:
     """`count` tickets, each with the citizen's message and one pending reply; the reply ids."""
-    from ticketing import bulk
-    from ticketing.db import write_session
-    from ticketing.ingest import MESSAGE_COLUMNS, TICKET_COLUMNS
-    from ticketing.models import Message, Ticket
+    from ticketing.intake.ingest import MESSAGE_COLUMNS, TICKET_COLUMNS
+    from ticketing.store import bulk
+    from ticketing.store.db import write_session
+    from ticketing.store.models import Message, Ticket
 
     tickets, messages = [], []
     with write_session(engine) as session:
@@ -87,7 +87,7 @@ def _run_workers(config: Path, kind: str, workers: int) -> float:
 
 
 def _enqueue(conn, function: str, ids: list[int]) -> None:
-    from ticketing.jobs import JOB_TIMEOUT, QUEUE_OUTBOX, RESULT_TTL, queue
+    from ticketing.background.jobs import JOB_TIMEOUT, QUEUE_OUTBOX, RESULT_TTL, queue
 
     q = queue(conn, QUEUE_OUTBOX)
     data = [q.prepare_data(function, (i,), job_id=f"bench-{function.replace('.', '-')}-{i}", timeout=JOB_TIMEOUT,
@@ -102,8 +102,8 @@ def _delivered(engine) -> int:
 
 
 def measure(jobs: int, workers: int, kind: str, db_url: str, redis: str, echo) -> dict[str, float]:
-    from ticketing.db import make_engine
-    from ticketing.jobs import connect
+    from ticketing.background.jobs import connect
+    from ticketing.store.db import make_engine
 
     engine = make_engine(db_url)
     with engine.begin() as conn:
@@ -134,7 +134,7 @@ def rows(jobs: int, workers: int = 2, fork_jobs: int | None = None) -> list[Row]
     fork_jobs = fork_jobs or max(jobs // 5, 1)
     result = []
     with postgres_database() as db_url, redis_url() as redis, EchoServer() as echo:
-        from ticketing.db import open_database
+        from ticketing.store.db import open_database
 
         open_database(db_url, auto_upgrade=True).dispose()
         for kind, count in (("simple", jobs), ("fork", fork_jobs)):
@@ -157,7 +157,7 @@ def _child(config: str, kind: str) -> None:
     import worker as worker_module
     from tests.fakes.echo_channel import register
     from ticketing.app import App
-    from ticketing.jobs import QUEUES, connect, queue
+    from ticketing.background.jobs import QUEUES, connect, queue
 
     register()
     app = App.load(config)

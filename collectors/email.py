@@ -21,7 +21,12 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from collectors.base import (
+from collectors.imap_client import FetchedMail, ImapSession
+from collectors.mail_parse import MailPart, ParsedMail, fallback_message_id, parse_message
+from collectors.mail_send import bare_message_id, compose_reply, smtp_send
+from collectors.mail_text import clean_header, looks_like_identity_document, sniff_type
+from ticketing.config import secret_from_env
+from ticketing.contract import (
     Attachment,
     Batch,
     Collector,
@@ -31,13 +36,7 @@ from collectors.base import (
     QuarantinedItem,
     SendResult,
 )
-from collectors.imap_client import FetchedMail, ImapSession
-from collectors.mail_parse import MailPart, ParsedMail, fallback_message_id, parse_message
-from collectors.mail_send import bare_message_id, compose_reply, smtp_send
-from collectors.mail_text import clean_header, looks_like_identity_document, sniff_type
-from ticketing.config import secret_from_env
-from ticketing.redact import redact
-from ticketing.timeutil import Clock, utcnow
+from ticketing.privacy.redact import redact
 
 DEFAULT_PORTS = {"imap": {"ssl": 993, "starttls": 143, "none": 143}, "smtp": {"ssl": 465, "starttls": 587, "none": 25}}
 DATE_SKEW = timedelta(minutes=10)  # a Date header later than the server's receipt by more than this is not trusted
@@ -98,10 +97,6 @@ class EmailCollector(Collector):
     type_name: ClassVar[str] = "email"
     settings_model: ClassVar[type | None] = EmailSettings
     cursor_type: ClassVar[type | None] = EmailCursor
-
-    def __init__(self, name: str, settings: EmailSettings, env=None, clock: Clock = utcnow):
-        super().__init__(name, settings, env)
-        self.clock = clock
 
     # -- cursor -------------------------------------------------------------------------------
     def load_cursor(self, data: str | None) -> EmailCursor | None:

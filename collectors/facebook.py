@@ -14,16 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from collectors.base import (
-    Attachment,
-    Batch,
-    CollectorError,
-    InboundMessage,
-    OutboundMessage,
-    PayloadError,
-    SendRefused,
-    SendResult,
-)
 from collectors.graph import (
     GraphClient,
     GraphCollector,
@@ -36,6 +26,16 @@ from collectors.graph import (
     item_id,
     item_text,
     item_time,
+)
+from ticketing.contract import (
+    Attachment,
+    Batch,
+    CollectorError,
+    InboundMessage,
+    OutboundMessage,
+    PayloadError,
+    SendRefused,
+    SendResult,
 )
 from ticketing.i18n import format_datetime
 
@@ -356,7 +356,7 @@ class FacebookCollector(GraphCollector):
             raise CollectorError(f"channel {self.name}: Graph answered the comment without an id")
         return SendResult(str(result["id"]), result)
 
-    def parse(self, payload: Any):
+    def parse_webhook(self, payload: Any):
         """A Messenger webhook body (`aduan webhook serve`); threads match the poller's."""
         from collectors.meta_webhook import conversation_resolver, parse_messaging
 

@@ -4,7 +4,7 @@ Both channels talk to the same Graph API through facebook-sdk's `GraphAPI`: this
 the client (version, `base_url`, `appsecret_proof`), pagination over `paging.next`, usage
 headers, high-water marks, and the ONE place that turns Graph error codes into the collector
 error tree. Tokens travel in Graph URLs (`access_token=` in every GET and in `paging.next`), so
-every error text goes through `ticketing.redact.redact`.
+every error text goes through `ticketing.privacy.redact.redact`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +20,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from collectors.base import (
+from collectors.http import DEFAULT_BACKOFF, later_of, raise_for_status
+from collectors.meta_webhook import MetaWebhookReceiver
+from ticketing.clock import Clock, parse_instant
+from ticketing.config import Secret
+from ticketing.contract import (
     AuthExpired,
     Collector,
     CollectorError,
@@ -32,17 +35,13 @@ from collectors.base import (
     SendRefused,
     TransientError,
 )
-from collectors.http import DEFAULT_BACKOFF, later_of, raise_for_status
-from ticketing.config import Secret
-from ticketing.redact import redact
-from ticketing.timeutil import Clock, parse_instant, utcnow
+from ticketing.privacy.redact import redact
 
 GRAPH_HOST = "https://graph.facebook.com"
 DEFAULT_VERSION = "v23.0"  # available until 2027-10-08 per Meta's changelog; bump yearly in config
 RATE_LIMIT_BACKOFF = timedelta(minutes=5)  # Graph windows roll over minutes; polling sooner burns budget
 POLICY_BLOCK_BACKOFF = timedelta(hours=1)  # code 368 is a policy block: hammering it prolongs it
 FUTURE_SKEW = timedelta(minutes=10)  # a timestamp further ahead than this never moves a watermark
-NOW_ENV = "ADUAN_NOW"  # the CLI's pinned clock, honoured so rehearsals see the same 24-hour window
 
 AUTH_CODES = frozenset({190, 102})
 THROTTLE_CODES = frozenset({4, 17, 32, 613, 341, *range(80001, 80015)})
@@ -93,13 +92,6 @@ class GraphSettings(BaseModel):
         return value.rstrip("/")
 
 
-def clock_from_env(env: Mapping[str, str] | None) -> Clock:
-    """The collector's clock: the CLI's pinned ADUAN_NOW when set, else the real time."""
-    pinned = (env if env is not None else os.environ).get(NOW_ENV)
-    if pinned:
-        instant = parse_instant(pinned)
-        return lambda: instant
-    return utcnow
 
 
 def appsecret_proof(token: str, app_secret: str) -> str:
@@ -477,12 +469,11 @@ def edge_items(page: Any) -> list[Any]:
     return data if isinstance(data, list) else []
 
 
-class GraphCollector(Collector):
+class GraphCollector(MetaWebhookReceiver, Collector):
     """What the Facebook and Instagram collectors share: construction and the lazily built client."""
 
     def __init__(self, name: str, settings: Any, env=None, clock=None):
-        super().__init__(name, settings, env)
-        self.clock = clock or clock_from_env(env)
+        super().__init__(name, settings, env, clock)
         self._client: GraphClient | None = None
 
     @property

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from collectors.base import AuthExpired, CollectorError, RateLimited, TransientError
-from ticketing.redact import redact
+from ticketing.contract import AuthExpired, CollectorError, RateLimited, TransientError
+from ticketing.privacy.redact import redact
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read: a hung API must not hold the cron run
 DEFAULT_BACKOFF = timedelta(seconds=60)  # when a 429 names no time, wait at least this long

@@ -14,8 +14,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from collectors.base import AuthExpired, CollectorError, TransientError
-from ticketing.redact import redact
+from ticketing.contract import AuthExpired, CollectorError, TransientError
+from ticketing.privacy.redact import redact
 
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")

@@ -13,15 +13,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from collectors.base import (
-    Batch,
-    CollectorError,
-    InboundMessage,
-    OutboundMessage,
-    PayloadError,
-    SendRefused,
-    SendResult,
-)
 from collectors.facebook import ConversationReader, finish, send_direct
 from collectors.graph import (
     GraphCollector,
@@ -33,6 +24,15 @@ from collectors.graph import (
     item_id,
     item_text,
     item_time,
+)
+from ticketing.contract import (
+    Batch,
+    CollectorError,
+    InboundMessage,
+    OutboundMessage,
+    PayloadError,
+    SendRefused,
+    SendResult,
 )
 
 DM_TEXT_LIMIT = 1000  # Instagram's Send API limit for a text message
@@ -202,7 +202,7 @@ class InstagramCollector(GraphCollector):
             raise CollectorError(f"channel {self.name}: Graph answered the comment reply without an id")
         return SendResult(str(result["id"]), result)
 
-    def parse(self, payload: Any):
+    def parse_webhook(self, payload: Any):
         """An Instagram messaging webhook body; threads match the poller's conversation ids."""
         from collectors.meta_webhook import conversation_resolver, parse_messaging
 

@@ -15,12 +15,12 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
-from collectors.base import AuthExpired, CollectorError, OutboundMessage, SendRefused, TransientError
 from collectors.imap_client import tls_context
 from collectors.mail_auto import AUTOMATIC_SENDER
 from collectors.mail_text import clean_header, strip_reply_prefixes
-from ticketing.redact import redact
-from ticketing.timeutil import OFFICE_TZ
+from ticketing.clock import OFFICE_TZ
+from ticketing.contract import AuthExpired, CollectorError, OutboundMessage, SendRefused, TransientError
+from ticketing.privacy.redact import redact
 
 MAX_REFERENCES = 11  # the root plus the last ten: long threads must not grow the header without bound
 DEFAULT_SUBJECT = "Pengaduan Anda"

@@ -39,9 +39,9 @@ class SandboxCollector(TelegramCollector):
     type_name = "sandbox"
     settings_model = SandboxSettings
 
-    def __init__(self, name: str, settings: SandboxSettings, env: Mapping[str, str] | None = None):
+    def __init__(self, name: str, settings: SandboxSettings, env: Mapping[str, str] | None = None, clock=None):
         # the token is fixed (token() below), so no environment variable is ever read
-        super().__init__(name, TelegramSettings(bot_token_env="", page_size=settings.page_size), env)
+        super().__init__(name, TelegramSettings(bot_token_env="", page_size=settings.page_size), env, clock)
         self.sandbox_settings = settings
 
     def token(self) -> str:

@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ticketing.timeutil import parse_instant
+from ticketing.clock import parse_instant
 
 SAMPLE_FILE = "data/sample_messages.json"
 SANDBOX_TOKEN = "6100000001:sandbox-practice-token"  # Telegram tokens start with the bot's id

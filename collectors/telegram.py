@@ -23,7 +23,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from collectors.base import (
+from collectors.http import DEFAULT_TIMEOUT, HttpClient, raise_for_status
+from ticketing.clock import Clock
+from ticketing.config import secret_from_env
+from ticketing.contract import (
     Attachment,
     AuthExpired,
     Batch,
@@ -37,10 +40,7 @@ from collectors.base import (
     SendResult,
     TransientError,
 )
-from collectors.http import DEFAULT_TIMEOUT, HttpClient, raise_for_status
-from ticketing.config import secret_from_env
-from ticketing.redact import redact
-from ticketing.timeutil import utcnow
+from ticketing.privacy.redact import redact
 
 DEFAULT_BASE_URL = "https://api.telegram.org"
 MAX_TEXT = 4096  # sendMessage accepts 1-4096 characters; longer replies are split
@@ -152,9 +152,9 @@ class TelegramCollector(Collector):
     settings_model = TelegramSettings
     cursor_type = TelegramCursor
 
-    def __init__(self, name: str, settings: TelegramSettings, env: Mapping[str, str] | None = None):
-        super().__init__(name, settings, env)
-        self.clock = utcnow
+    def __init__(self, name: str, settings: TelegramSettings, env: Mapping[str, str] | None = None,
+                 clock: Clock | None = None):
+        super().__init__(name, settings, env, clock)
         self._http: HttpClient | None = None
         self._token: str | None = None
 

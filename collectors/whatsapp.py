@@ -12,7 +12,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from collectors.base import (
+from collectors.http import HttpClient, raise_for_status
+from collectors.meta_webhook import MetaWebhookReceiver
+from ticketing.config import secret_from_env
+from ticketing.contract import (
     AuthExpired,
     Batch,
     Collector,
@@ -23,11 +26,8 @@ from collectors.base import (
     SendRefused,
     SendResult,
 )
-from collectors.http import HttpClient, raise_for_status
-from collectors.webhook_types import MediaRef, ParsedWebhook, StatusUpdate
-from ticketing.config import secret_from_env
-from ticketing.redact import redact
-from ticketing.timeutil import utcnow
+from ticketing.contract.webhook import MediaRef, ParsedWebhook, StatusUpdate
+from ticketing.privacy.redact import redact
 
 SERVICE_WINDOW = timedelta(hours=24)  # free-form replies only this long after the citizen's last message
 MAX_TEXT = 4096
@@ -155,14 +155,14 @@ def _parse_status(channel: str, status: Any, parsed: ParsedWebhook) -> None:
         parsed.quarantined.append(QuarantinedItem(channel, f"status without {exc}", status))
 
 
-class WhatsAppCollector(Collector):
+class WhatsAppCollector(MetaWebhookReceiver, Collector):
     type_name: ClassVar[str] = "whatsapp"
     settings_model: ClassVar[type] = WhatsAppSettings
+    polls: ClassVar[bool] = False  # no read API for inbound messages: they come by webhook
 
-    def __init__(self, name: str, settings: WhatsAppSettings, env=None):
-        super().__init__(name, settings, env)
+    def __init__(self, name: str, settings: WhatsAppSettings, env=None, clock=None):
+        super().__init__(name, settings, env, clock)
         self._client: HttpClient | None = None
-        self.clock = utcnow  # the runner and the outbox set their (possibly pinned) clock
 
     @property
     def client(self) -> HttpClient:
@@ -178,7 +178,7 @@ class WhatsAppCollector(Collector):
         """WhatsApp has no read API for inbound messages: they come by webhook."""
         return Batch(messages=[], next_cursor=cursor)
 
-    def parse(self, payload: Any) -> ParsedWebhook:
+    def parse_webhook(self, payload: Any) -> ParsedWebhook:
         return parse_webhook(self.name, payload, self.settings.display_phone_number)
 
     def _check(self, response, now: datetime, what: str) -> dict[str, Any]:

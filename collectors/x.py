@@ -22,17 +22,6 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from collectors.base import (
-    Batch,
-    Collector,
-    CollectorError,
-    InboundMessage,
-    OutboundMessage,
-    QuarantinedItem,
-    SendRefused,
-    SendResult,
-    TransientError,
-)
 from collectors.x_payload import (
     DM_EVENT_FIELDS,
     DM_EXPANSIONS,
@@ -49,8 +38,19 @@ from collectors.x_payload import (
     translate_error,
 )
 from ticketing.config import Secret, secret_from_env
+from ticketing.contract import (
+    Batch,
+    Collector,
+    CollectorError,
+    InboundMessage,
+    OutboundMessage,
+    QuarantinedItem,
+    SendRefused,
+    SendResult,
+    TransientError,
+)
 from ticketing.errors import ConfigError
-from ticketing.redact import redact
+from ticketing.privacy.redact import redact
 
 TWEEPY_HOST = "https://api.twitter.com/"  # what tweepy 4.17 always calls; rewritten to base_url
 PAGE_REPEATS_TOLERATED = 2  # one replayed page is a glitch worth one retry; a third time is stuck
@@ -147,14 +147,10 @@ class XCollector(Collector):
     cursor_type: ClassVar[type | None] = XCursor
 
     def __init__(self, name: str, settings: Any, env: Mapping[str, str] | None = None,
-                 *, clock: Callable[[], datetime] | None = None):
+                 clock: Callable[[], datetime] | None = None):
         if not isinstance(settings, XSettings):
             settings = XSettings.model_validate(settings)
-        super().__init__(name, settings, env)
-        self.clock = clock or self._default_clock
-        # Items this collector may still read (X bills per item). The runner sets it from what is
-        # left of monthly_read_budget; each fetch spends from it. None: only max_pages limits a fetch.
-        self.read_allowance: int | None = None
+        super().__init__(name, settings, env, clock)
         self._client_obj: Any = None
         self._me: dict[str, str] | None = None
 
@@ -162,12 +158,6 @@ class XCollector(Collector):
 
     def _environ(self) -> Mapping[str, str]:
         return os.environ if self.env is None else self.env
-
-    def _default_clock(self) -> datetime:
-        from ticketing.timeutil import parse_instant, utcnow
-
-        pinned = self._environ().get("ADUAN_NOW")
-        return parse_instant(pinned) if pinned else utcnow()
 
     def _secret(self, key: str) -> Secret | None:
         section = self.settings.model_dump()

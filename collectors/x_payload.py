@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from collectors.base import (
+from collectors.http import later_of, retry_at_from_headers
+from ticketing.contract import (
     AuthExpired,
     CollectorError,
     InboundMessage,
@@ -24,8 +25,7 @@ from collectors.base import (
     RateLimited,
     TransientError,
 )
-from collectors.http import later_of, retry_at_from_headers
-from ticketing.redact import redact
+from ticketing.privacy.redact import redact
 
 log = logging.getLogger("aduan.collectors.x")
 

@@ -12,7 +12,7 @@ db_app = typer.Typer(help="Basis data: migrasi skema.", no_args_is_help=True)
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Bring the database schema to the newest version (Alembic migrations)."""
-    from ticketing.db import current_revision, make_engine, upgrade
+    from ticketing.store.db import current_revision, make_engine, upgrade
 
     app = app_of(ctx)
     engine = make_engine(app.settings.database.url, app.settings.database.busy_timeout_ms)

@@ -23,7 +23,7 @@ def _events(session) -> Iterator[Any]:
     """Every event in id order, read in chunks (the chain is verified in one pass)."""
     import sqlalchemy as sa
 
-    from ticketing.models import Event
+    from ticketing.store.models import Event
 
     last = 0
     while True:
@@ -38,8 +38,8 @@ def _events(session) -> Iterator[Any]:
 
 def verify(app) -> dict[str, Any]:
     """Walk the chain; the result names the first broken event and counts what was checked."""
-    from ticketing.audit import verify_chain
-    from ticketing.db import read_session
+    from ticketing.store.db import read_session
+    from ticketing.workflow.audit import verify_chain
 
     checked = [0]
 
@@ -59,9 +59,9 @@ def verify(app) -> dict[str, Any]:
 @audit_app.command("verify")
 def verify_cmd(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Periksa rantai hash jejak audit (khusus supervisor)."""
-    from ticketing.audit import EventDraft, record_event
-    from ticketing.db import run_write
-    from ticketing.roles import require
+    from ticketing.store.db import run_write
+    from ticketing.workflow.audit import EventDraft, record_event
+    from ticketing.workflow.roles import require
 
     app = app_of(ctx)
     actor = app.actor()

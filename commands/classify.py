@@ -30,7 +30,7 @@ LABELS = {
 
 def classification_payload(result: Any) -> dict[str, Any]:
     """The stable JSON shape: kind, category, bidang, confidence, evidence (+ flags, normalized)."""
-    from ticketing.safety import mask_sensitive
+    from ticketing.privacy.safety import mask_sensitive
 
     data = result.as_dict()
     data.pop("scores", None)
@@ -72,7 +72,7 @@ def classify(ctx: typer.Context, text: str = TEXT_ARG, rules: str = RULES_OPTION
     from ticketing.routing import Classifier, load_classifier, load_rules
 
     app = app_of(ctx)
-    classifier = Classifier(load_rules(rules)) if rules else load_classifier(app.settings.routing,
+    classifier = Classifier(load_rules(rules)) if rules else load_classifier(app.settings.routing.model_dump(),
                                                                             app.settings.source)
     data = classification_payload(classifier.classify(text))
     if as_json:

@@ -14,6 +14,7 @@ from commands.context import JSON_OPTION, app_of, console, print_json
 channels_app = typer.Typer(help="Kesehatan kanal: status terakhir, cek kredensial.", no_args_is_help=True)
 
 EXIT_FAILED = 1
+EXIT_CONFIG = 2  # a channel section is invalid (the others still ran)
 
 TEXT = {
     "id": {
@@ -63,8 +64,8 @@ def _when(value, locale: str) -> str:
 
 def run_line(run, locale: str) -> str:
     """One summary line for a channel's run, in the user's language."""
-    from ticketing import collect as runner
-    from ticketing.safety import safe_terminal_text
+    from ticketing.intake import collect as runner
+    from ticketing.privacy.safety import safe_terminal_text
 
     words = _text(locale)
     r = run.result
@@ -101,7 +102,7 @@ def _parse_since(value: str | None, app):
 
 def _require(app, action: str) -> None:
     """Staff need the role for it; an OS account that is not staff (cron's) runs as the system."""
-    from ticketing.roles import require
+    from ticketing.workflow.roles import require
 
     if app.settings.staff_member(app.username()) is not None:
         require(app.actor(), action)
@@ -116,7 +117,7 @@ def collect(
 ) -> None:
     """Ambil pesan baru dari semua kanal aktif (untuk cron)."""
     from commands.context import after_write
-    from ticketing.collect import collect as run_collect
+    from ticketing.intake.collect import collect as run_collect
 
     app = app_of(ctx)
     _require(app, "collect")
@@ -138,6 +139,8 @@ def collect(
         elif not quiet:
             out.print(run_line(run, app.locale))
     after_write(app)
+    if any(run.config_error for run in runs):
+        raise typer.Exit(EXIT_CONFIG)  # every other channel still ran
     if any(run.failed for run in runs):
         raise typer.Exit(EXIT_FAILED)
 
@@ -164,10 +167,10 @@ def status_rows(app) -> list[dict]:
 
     import sqlalchemy as sa
 
-    from ticketing.channel_state import all_states, budget_view, decode_cursor
-    from ticketing.db import read_session
-    from ticketing.models import Message
-    from ticketing.views import iso
+    from ticketing.intake.channel_state import all_states, budget_view, decode_cursor
+    from ticketing.store.db import read_session
+    from ticketing.store.models import Message
+    from ticketing.workflow.views import iso
 
     now = app.now()
     day_start = datetime.combine(now.astimezone(app.calendar.tz).date(), time(), app.calendar.tz)
@@ -248,8 +251,8 @@ def channels_check(
     channel: str = typer.Option(None, "--channel", help="Only this channel."),
 ) -> None:
     """Cek kredensial dan jangkauan tiap kanal aktif (memanggil API kanal)."""
-    from ticketing.collect import check_channels
-    from ticketing.safety import safe_terminal_text
+    from ticketing.intake.collect import check_channels
+    from ticketing.privacy.safety import safe_terminal_text
 
     app = app_of(ctx)
     _require(app, "channels")

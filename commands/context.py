@@ -55,7 +55,7 @@ def console(stderr: bool = False):
 
 def print_json(data: Any) -> None:
     """Readable UTF-8 JSON; escapes, C1 and bidi controls from citizens' text stay \\u-escaped."""
-    from ticketing.safety import json_terminal_safe
+    from ticketing.privacy.safety import json_terminal_safe
 
     sys.stdout.write(json_terminal_safe(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
 
@@ -66,6 +66,6 @@ JSON_OPTION = typer.Option(False, "--json", help="Keluaran JSON yang stabil, unt
 def after_write(app) -> None:
     """Work that follows a change in inline mode (no Redis): deliver queued replies, run the SLA
     sweep. With Redis configured the worker does it instead."""
-    from ticketing.inline import run_inline_work
+    from ticketing.background.inline import run_inline_work
 
     run_inline_work(app)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from collectors.base import InboundMessage
 from collectors.sandbox_server import SANDBOX_TOKEN, SampleData
+from ticketing.contract import InboundMessage
 
 DEMO_SECRETS = {  # placeholders only the sandbox server accepts; nothing leaves the machine
     "ADUAN_DEMO_TG_TOKEN": SANDBOX_TOKEN,
@@ -34,7 +34,7 @@ def demo_channels(base_url: str, office: dict[str, Any]) -> list[dict[str, Any]]
 
 
 def loadable(channel_type: str) -> bool:
-    from collectors.registry import collector_class
+    from ticketing.contract.registry import collector_class
     from ticketing.errors import ConfigError
 
     try:
@@ -64,10 +64,10 @@ def run_demo(app, database: str, out) -> bool:
     from collectors.sandbox_server import SandboxServer
     from commands.collect import run_line
     from ticketing.app import App
-    from ticketing.collect import collect
     from ticketing.config import ChannelSettings
-    from ticketing.db import open_database, write_session
-    from ticketing.ingest import ingest_batch
+    from ticketing.intake.collect import collect
+    from ticketing.intake.ingest import ingest_batch
+    from ticketing.store.db import open_database, write_session
 
     path = _fresh_database(database)
     now = app.now()
@@ -98,9 +98,9 @@ def _show(app, path: Path, out) -> None:
     import sqlalchemy as sa
 
     from commands.render import inbox_table, ticket_view
-    from ticketing.db import read_session
-    from ticketing.models import Ticket
-    from ticketing.views import InboxFilter, inbox, status_counts, ticket_detail
+    from ticketing.store.db import read_session
+    from ticketing.store.models import Ticket
+    from ticketing.workflow.views import InboxFilter, inbox, status_counts, ticket_detail
 
     now = app.now()
     with read_session(app.engine) as session:

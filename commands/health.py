@@ -17,7 +17,7 @@ def health(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     from commands.collect import _require
     from ticketing.health import check_health
     from ticketing.i18n import format_datetime
-    from ticketing.safety import safe_terminal_text as plain
+    from ticketing.privacy.safety import safe_terminal_text as plain
 
     app = app_of(ctx)
     _require(app, "channels")  # staff need the role; a monitoring account that is not staff runs as system

@@ -8,7 +8,7 @@ from commands.context import JSON_OPTION, app_of, console, print_json
 
 
 def _statuses(values: list[str] | None) -> list[str] | None:
-    from ticketing.statuses import TicketStatus
+    from ticketing.workflow.statuses import TicketStatus
 
     if not values:
         return None
@@ -60,10 +60,10 @@ def inbox(
 
 def _list(app, statuses, channel, bidang, kind, category, mine, overdue, since_at, search, limit, ids,
           as_json) -> None:
-    from ticketing.db import read_session
-    from ticketing.roles import require
-    from ticketing.views import InboxFilter, channels_needing_reauth, overdue_count, status_counts
-    from ticketing.views import inbox as inbox_view
+    from ticketing.store.db import read_session
+    from ticketing.workflow.roles import require
+    from ticketing.workflow.views import InboxFilter, channels_needing_reauth, overdue_count, status_counts
+    from ticketing.workflow.views import inbox as inbox_view
 
     actor = app.actor()
     require(actor, "read")
@@ -111,11 +111,11 @@ def show(
 
 def ticket_data(app, ticket_id: str, reveal: bool = False) -> dict:
     """The ticket as the acting user may see it; an unmasked view is audited first."""
-    from ticketing.audit import EventDraft, record_event
-    from ticketing.db import read_session, run_write
-    from ticketing.roles import require
-    from ticketing.views import ticket_detail
-    from ticketing.workflow import check_access, get_ticket
+    from ticketing.store.db import read_session, run_write
+    from ticketing.workflow.audit import EventDraft, record_event
+    from ticketing.workflow.roles import require
+    from ticketing.workflow.transitions import check_access, get_ticket
+    from ticketing.workflow.views import ticket_detail
 
     actor = app.actor()
     now = app.now()

@@ -1,5 +1,5 @@
 """`aduan privacy purge --older-than DAYS [--dry-run]`: the retention period of personal data;
-`aduan privacy export --contact ID [--output PATH]`: a citizen's access request (ticketing.subject_export).
+`aduan privacy export --contact ID [--output PATH]`: a citizen's access request (ticketing.privacy.subject_export).
 
 Supervisor only. Message bodies, raw payloads, earlier revisions, attachment files and summaries
 of tickets closed or dismissed more than DAYS ago are removed; the ticket rows stay, so daily and
@@ -47,10 +47,10 @@ def purge(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Hapus isi pesan dan payload mentah tiket lama (rekap tetap utuh). Khusus supervisor."""
-    from ticketing.db import run_write
     from ticketing.errors import PermissionDenied
     from ticketing.i18n import format_datetime
-    from ticketing.privacy import purge as run_purge
+    from ticketing.privacy.rules import purge as run_purge
+    from ticketing.store.db import run_write
 
     app = app_of(ctx)
     actor = app.actor()
@@ -82,9 +82,9 @@ def export(
     import json
     import os
 
-    from ticketing.db import run_write
     from ticketing.errors import PermissionDenied
-    from ticketing.subject_export import export_contact
+    from ticketing.privacy.subject_export import export_contact
+    from ticketing.store.db import run_write
 
     app = app_of(ctx)
     actor = app.actor()

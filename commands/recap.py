@@ -33,7 +33,7 @@ def section_view(section, locale: str, tz: str):
     from rich.table import Table
 
     from commands.render import plain
-    from ticketing.export import cell_text
+    from ticketing.reports.export import cell_text
 
     # a light grid; the 17 daily columns also lose their padding to fit a 160-column terminal
     padding = (0, 0) if len(section.headers) > 8 else (0, 1)
@@ -51,8 +51,8 @@ def daily_view(data: dict[str, Any], locale: str, office_short: str):
     from rich.console import Group
     from rich.text import Text
 
-    from ticketing.export import daily_section, daily_summary, daily_titles
-    from ticketing.recap_words import w
+    from ticketing.reports.export import daily_section, daily_summary, daily_titles
+    from ticketing.reports.words import w
 
     title, subtitle = daily_titles(data, locale, office_short)
     parts: list[Any] = [Text(title, style="bold"), Text(subtitle)]
@@ -68,7 +68,7 @@ def monthly_view(data: dict[str, Any], locale: str, notes: dict[str, list[str]],
     from rich.console import Group
     from rich.text import Text
 
-    from ticketing.export import monthly_sections, monthly_titles
+    from ticketing.reports.export import monthly_sections, monthly_titles
 
     title, subtitle = monthly_titles(data, locale, office_short)
     tables = [section_view(s, locale, data["timezone"]) for s in monthly_sections(data, locale, notes)]
@@ -89,7 +89,7 @@ def _print_or_save(renderable, output: str | None) -> Path | None:
 
 
 def _target(output: str | None, report: str, period: str, fmt: str) -> Path:
-    from ticketing.export import default_filename
+    from ticketing.reports.export import default_filename
 
     name = default_filename(report, period, fmt)
     if output is None:
@@ -100,8 +100,8 @@ def _target(output: str | None, report: str, period: str, fmt: str) -> Path:
 
 def _audit(app, actor, report: str, period: str, fmt: str, path: Path | None, rows: int,
            mark_ids: list[int] | None = None, day=None) -> int:
-    from ticketing.db import run_write
-    from ticketing.recap import mark_recapped, record_export
+    from ticketing.reports.recap import mark_recapped, record_export
+    from ticketing.store.db import run_write
 
     def work(session) -> int:
         record_export(session, actor.username, app.now(), report, period, fmt, path, rows)
@@ -127,10 +127,10 @@ def daily(
     """Rekap harian: satu baris per tiket yang masuk atau ditangani pada tanggal itu, lalu ringkasan."""
     from datetime import date
 
-    from ticketing.db import read_session
-    from ticketing.export import write_daily, write_json
-    from ticketing.recap import daily_recap
-    from ticketing.roles import require
+    from ticketing.reports.export import write_daily, write_json
+    from ticketing.reports.recap import daily_recap
+    from ticketing.store.db import read_session
+    from ticketing.workflow.roles import require
 
     fmt = _check_format(fmt, DAILY_FORMATS)
     app = app_of(ctx)
@@ -167,7 +167,7 @@ def daily(
 
 def _notes(notes_file: str | None, kendala: list[str] | None, rekomendasi: list[str] | None) -> dict[str, list[str]]:
     from ticketing.errors import AduanError
-    from ticketing.export import parse_notes
+    from ticketing.reports.export import parse_notes
 
     notes: dict[str, list[str]] = {"kendala": [], "rekomendasi": []}
     if notes_file:
@@ -201,10 +201,10 @@ def monthly(
     rekomendasi: list[str] = typer.Option(None, "--rekomendasi", help="Satu butir rekomendasi (boleh berulang)."),
 ) -> None:
     """Laporan bulanan: jumlah, status, kanal, jenis, kategori, bidang, ketepatan waktu, tunggakan."""
-    from ticketing.db import read_session
-    from ticketing.export import write_json, write_monthly
-    from ticketing.recap import monthly_recap, parse_month
-    from ticketing.roles import require
+    from ticketing.reports.export import write_json, write_monthly
+    from ticketing.reports.recap import monthly_recap, parse_month
+    from ticketing.store.db import read_session
+    from ticketing.workflow.roles import require
 
     fmt = _check_format(fmt, MONTHLY_FORMATS)
     app = app_of(ctx)

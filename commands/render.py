@@ -14,7 +14,7 @@ from rich.console import Group
 from rich.text import Text
 
 from ticketing.i18n import format_datetime, format_short, word
-from ticketing.safety import safe_terminal_text
+from ticketing.privacy.safety import safe_terminal_text
 
 SLA_STYLES = {"ok": "green", "warning": "yellow", "breached": "bold red", "met": "green", "late": "red"}
 STATUS_STYLES = {"new": "bold cyan", "escalated": "magenta", "followed_up": "blue", "answered": "green",
@@ -110,7 +110,7 @@ def inbox_table(items: list[dict[str, Any]], now: datetime, locale: str = "id",
                 counts: dict[str, int] | None = None, reauth: list[str] | None = None,
                 overdue: int | None = None, width: int = 120) -> Group:
     """The inbox as aligned one-line rows (a plain grid renders ~3x faster than a boxed Table)."""
-    from ticketing.statuses import TicketStatus, label
+    from ticketing.workflow.statuses import TicketStatus, label
 
     header = Text()
     if counts:

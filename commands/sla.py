@@ -14,7 +14,7 @@ sla_app = typer.Typer(help="Batas waktu (SLA) dan kalender kerja kantor.", no_ar
 
 def parse_received(text: str, tz) -> datetime:
     """ISO-8601 with an offset; without one the time is read as office time (WIB), a bare date as 00:00."""
-    from ticketing.timeutil import parse_instant
+    from ticketing.clock import parse_instant
 
     value = text.strip()
     try:
@@ -30,7 +30,7 @@ def parse_received(text: str, tz) -> datetime:
 
 
 def _day_json(off) -> dict[str, Any]:
-    from ticketing.calendar import WEEKDAY_NAMES_ID
+    from ticketing.sla.calendar import WEEKDAY_NAMES_ID
 
     return {"date": off.day.isoformat(), "weekday": WEEKDAY_NAMES_ID[off.day.weekday()], "name": off.name,
             "source": off.source}
@@ -38,7 +38,7 @@ def _day_json(off) -> dict[str, Any]:
 
 def due_report(app, received: datetime, kind: str | None = None, category: str | None = None) -> dict[str, Any]:
     from ticketing.i18n import format_datetime
-    from ticketing.ingest import Classification
+    from ticketing.intake.ingest import Classification
 
     calendar = app.calendar
     found = Classification(kind, category, None) if kind or category else None
@@ -68,7 +68,7 @@ def due(
 
     from commands.render import plain
     from ticketing.i18n import format_datetime
-    from ticketing.roles import require
+    from ticketing.workflow.roles import require
 
     app = app_of(ctx)
     require(app.actor(), "read")
@@ -102,7 +102,7 @@ def calendar_cmd(
     from rich.table import Table
 
     from commands.render import plain
-    from ticketing.roles import require
+    from ticketing.workflow.roles import require
 
     app = app_of(ctx)
     require(app.actor(), "read")
@@ -127,10 +127,10 @@ def calendar_cmd(
 def status(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Tiket yang mendekati atau melewati batas waktu."""
     from commands.render import inbox_table
-    from ticketing.db import read_session
-    from ticketing.roles import require
-    from ticketing.sla import at_risk
-    from ticketing.views import _contacts, ticket_summary
+    from ticketing.sla.tracking import at_risk
+    from ticketing.store.db import read_session
+    from ticketing.workflow.roles import require
+    from ticketing.workflow.views import _contacts, ticket_summary
 
     app = app_of(ctx)
     actor = app.actor()
@@ -152,8 +152,8 @@ def status(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 @sla_app.command("sweep")
 def sweep_cmd(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Sekali jalan: tandai peringatan/pelanggaran, kirim notifikasi, kirim balasan tertunda."""
-    from ticketing.jobs import app_redis, sweep_cycle
-    from ticketing.roles import require
+    from ticketing.background.jobs import app_redis, sweep_cycle
+    from ticketing.workflow.roles import require
 
     app = app_of(ctx)
     require(app.actor(), "collect")
@@ -171,8 +171,8 @@ def sweep_cmd(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 @sla_app.command("recompute")
 def recompute_cmd(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Hitung ulang batas waktu tiket terbuka setelah kebijakan atau kalender berubah."""
-    from ticketing.roles import require
-    from ticketing.sla_clock import recompute
+    from ticketing.sla.deadlines import recompute
+    from ticketing.workflow.roles import require
 
     app = app_of(ctx)
     require(app.actor(), "collect")
@@ -197,8 +197,9 @@ def _reschedule(app, ids: list[int]) -> None:
     """Move the timers of changed tickets now (the same job ids replace the old schedule)."""
     if not ids or not app.settings.redis.url:
         return
-    from ticketing import jobs, sla
-    from ticketing.db import read_session
+    from ticketing.background import jobs
+    from ticketing.sla import tracking as sla
+    from ticketing.store.db import read_session
 
     now = app.now()
     with read_session(app.engine) as session:
@@ -213,10 +214,10 @@ def _reschedule(app, ids: list[int]) -> None:
 
 
 def _pause_or_resume(ctx: typer.Context, ticket_id: str, action: str) -> None:
-    from ticketing.db import write_session
     from ticketing.i18n import format_datetime
-    from ticketing.sla_clock import pause, resume
-    from ticketing.workflow import get_ticket
+    from ticketing.sla.deadlines import pause, resume
+    from ticketing.store.db import write_session
+    from ticketing.workflow.transitions import get_ticket
 
     app = app_of(ctx)
     actor, now = app.actor(), app.now()

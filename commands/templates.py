@@ -15,7 +15,7 @@ def templates(
 ) -> None:
     """Daftar templat balasan (bawaan + config), atau pratinjau satu templat untuk sebuah tiket."""
     from ticketing.errors import AduanError
-    from ticketing.templates import DEFAULT_TEMPLATES, PLACEHOLDERS, all_templates, check_template
+    from ticketing.workflow.templates import DEFAULT_TEMPLATES, PLACEHOLDERS, all_templates, check_template
 
     app = app_of(ctx)
     known = all_templates(app.settings.templates)
@@ -51,9 +51,9 @@ def templates(
 
 def _preview(app, name: str, ticket_id: str, known: dict[str, str], as_json: bool) -> None:
     from commands.tickets import guarded, template_context
-    from ticketing.db import read_session
-    from ticketing.templates import render_template
-    from ticketing.workflow import check_access, get_ticket
+    from ticketing.store.db import read_session
+    from ticketing.workflow.templates import render_template
+    from ticketing.workflow.transitions import check_access, get_ticket
 
     def body() -> tuple[str, str]:
         actor = app.actor()

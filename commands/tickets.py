@@ -1,6 +1,6 @@
 """The admin's write commands: reply, escalate, answer, resolve, close, reopen, assign, note,
 tag, merge. Each runs in one write transaction (`run_write`), records its audit event through
-`ticketing.workflow`, then lets inline mode deliver and sweep (`after_write`). A refusal is
+`ticketing.workflow.transitions`, then lets inline mode deliver and sweep (`after_write`). A refusal is
 audited too, in its own transaction, because the refused one is rolled back."""
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ MESSAGE_HELP = "Isi teks."
 
 def audit_refusal(app, username: str, action: str, ticket_id: str | int | None, reason: str) -> None:
     """An event with action "refused": who tried what on which ticket, and why it was refused."""
-    from ticketing.audit import EventDraft, record_event
-    from ticketing.db import run_write
     from ticketing.errors import NotFound
-    from ticketing.workflow import get_ticket
+    from ticketing.store.db import run_write
+    from ticketing.workflow.audit import EventDraft, record_event
+    from ticketing.workflow.transitions import get_ticket
 
     def work(session) -> None:
         ticket = None
@@ -51,8 +51,8 @@ def guarded(app, action: str, ticket_id: str | int | None, as_json: bool, body: 
             try:
                 audit_refusal(app, app.username(), action, ticket_id, str(exc))
             except Exception as failure:  # the refusal itself must still reach the user
-                from ticketing.redact import redact
-                from ticketing.safety import safe_terminal_text
+                from ticketing.privacy.redact import redact
+                from ticketing.privacy.safety import safe_terminal_text
 
                 reason = safe_terminal_text(redact(failure))
                 sys.stderr.write(f"aduan: penolakan tidak tercatat di audit: {reason}\n")
@@ -66,8 +66,8 @@ def perform(ctx: typer.Context, action: str, ticket_id: str, as_json: bool,
             work: Callable[[Any, Any, Any, Any], dict[str, Any] | None], *, out=None) -> dict[str, Any]:
     """Look the ticket up, run `work(session, ticket, actor, now)` in a write transaction, report
     (as JSON, or one line on `out` / stdout); returns what was reported."""
-    from ticketing.db import run_write
-    from ticketing.workflow import get_ticket
+    from ticketing.store.db import run_write
+    from ticketing.workflow.transitions import get_ticket
 
     app = app_of(ctx)
 
@@ -89,9 +89,9 @@ def perform(ctx: typer.Context, action: str, ticket_id: str, as_json: bool,
 
 def report(app, action: str, result: dict[str, Any], as_json: bool, out=None) -> dict[str, Any]:
     """After the inline work: the ticket as it is now (a reply may already be delivered)."""
-    from ticketing.db import read_session
-    from ticketing.models import Message, Ticket
-    from ticketing.views import ticket_summary
+    from ticketing.store.db import read_session
+    from ticketing.store.models import Message, Ticket
+    from ticketing.workflow.views import ticket_summary
 
     now = app.now()
     with read_session(app.engine) as session:
@@ -138,15 +138,15 @@ def reply(
 
 def send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, *, text: str | None = None,
                template: str | None = None, use_answer: bool = False, out=None) -> dict[str, Any]:
-    from ticketing import workflow
     from ticketing.errors import AduanError
+    from ticketing.workflow import transitions as workflow
 
     app = app_of(ctx)
 
     def work(session, ticket, actor, now):
         body = text
         if template:
-            from ticketing.templates import all_templates, render_template
+            from ticketing.workflow.templates import all_templates, render_template
 
             body = render_template(template, all_templates(app.settings.templates),
                                    template_context(app, session, ticket))
@@ -163,9 +163,9 @@ def send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, *, text: str |
 
 def template_context(app, session, ticket):
     from ticketing.i18n import format_datetime
-    from ticketing.models import Contact
-    from ticketing.safety import mask_sensitive
-    from ticketing.templates import TemplateContext, bidang_name
+    from ticketing.privacy.safety import mask_sensitive
+    from ticketing.store.models import Contact
+    from ticketing.workflow.templates import TemplateContext, bidang_name
 
     contact = session.get(Contact, ticket.contact_id) if ticket.contact_id is not None else None
     name = mask_sensitive(contact.display_name if contact else "") or "Bapak/Ibu"
@@ -177,10 +177,10 @@ def template_context(app, session, ticket):
 
 def compose_in_editor(app, ticket_id: str) -> str:
     """Open $VISUAL/$EDITOR on a file that quotes the citizen (masked); `#` lines are dropped."""
-    from ticketing.db import read_session
-    from ticketing.safety import safe_terminal_text
-    from ticketing.views import ticket_detail
-    from ticketing.workflow import check_access, get_ticket
+    from ticketing.privacy.safety import safe_terminal_text
+    from ticketing.store.db import read_session
+    from ticketing.workflow.transitions import check_access, get_ticket
+    from ticketing.workflow.views import ticket_detail
 
     actor = app.actor()
     with read_session(app.engine) as session:
@@ -237,7 +237,7 @@ def escalate(
 
 
 def escalate_work(to: str, note_text: str = ""):
-    from ticketing import workflow
+    from ticketing.workflow import transitions as workflow
 
     def work(session, ticket, actor, now):
         workflow.escalate(session, ticket, to, actor, now, note_text)
@@ -250,7 +250,7 @@ def answer(ctx: typer.Context, ticket_id: str = TICKET_ARG,
            message: str = typer.Option(..., "--message", "-m", help="Jawaban teknis."),
            as_json: bool = JSON_OPTION) -> None:
     """Catat jawaban Pejabat Bidang Teknis (SOP langkah 3)."""
-    from ticketing import workflow
+    from ticketing.workflow import transitions as workflow
 
     perform(ctx, "answer", ticket_id, as_json,
             lambda session, ticket, actor, now: {"message_id": workflow.answer(session, ticket, message, actor,
@@ -259,7 +259,7 @@ def answer(ctx: typer.Context, ticket_id: str = TICKET_ARG,
 
 def resolve(ctx: typer.Context, ticket_id: str = TICKET_ARG, as_json: bool = JSON_OPTION) -> None:
     """Tandai selesai (setelah warga dijawab)."""
-    from ticketing import workflow
+    from ticketing.workflow import transitions as workflow
 
     perform(ctx, "resolve", ticket_id, as_json, lambda session, ticket, actor, now: workflow.resolve(
         session, ticket, actor, now))
@@ -271,7 +271,7 @@ CLOSE_REASON_HELP = "spam, duplikat, terima-kasih atau bukan-kewenangan."
 def close(ctx: typer.Context, ticket_id: str = TICKET_ARG,
           reason: str = typer.Option(..., "--reason", help=CLOSE_REASON_HELP), as_json: bool = JSON_OPTION) -> None:
     """Tutup tanpa balasan, dengan alasan."""
-    from ticketing.statuses import CLOSE_REASONS
+    from ticketing.workflow.statuses import CLOSE_REASONS
 
     if reason not in CLOSE_REASONS:
         raise typer.BadParameter(f"pilih: {', '.join(CLOSE_REASONS)}", param_hint="--reason")
@@ -279,7 +279,7 @@ def close(ctx: typer.Context, ticket_id: str = TICKET_ARG,
 
 
 def close_work(reason: str):
-    from ticketing import workflow
+    from ticketing.workflow import transitions as workflow
 
     def work(session, ticket, actor, now):
         workflow.dismiss(session, ticket, reason, actor, now)
@@ -290,7 +290,7 @@ def close_work(reason: str):
 
 def reopen(ctx: typer.Context, ticket_id: str = TICKET_ARG, as_json: bool = JSON_OPTION) -> None:
     """Buka kembali; batas waktu baru dihitung dari sekarang."""
-    from ticketing import workflow
+    from ticketing.workflow import transitions as workflow
 
     app = app_of(ctx)
 
@@ -305,8 +305,8 @@ def assign(ctx: typer.Context, ticket_id: str = TICKET_ARG,
            to: str = typer.Option(..., "--to", help="Username staf (bagian staff: di config)."),
            as_json: bool = JSON_OPTION) -> None:
     """Tugaskan ke seorang staf."""
-    from ticketing import workflow
     from ticketing.errors import AduanError
+    from ticketing.workflow import transitions as workflow
 
     app = app_of(ctx)
 
@@ -324,7 +324,7 @@ def note(ctx: typer.Context, ticket_id: str = TICKET_ARG,
          message: str = typer.Option(..., "--message", "-m", help="Catatan internal (tidak dikirim ke warga)."),
          as_json: bool = JSON_OPTION) -> None:
     """Tambah catatan internal."""
-    from ticketing import workflow
+    from ticketing.workflow import transitions as workflow
 
     perform(ctx, "note", ticket_id, as_json,
             lambda session, ticket, actor, now: {"message_id": workflow.add_note(session, ticket, message, actor,
@@ -334,7 +334,7 @@ def note(ctx: typer.Context, ticket_id: str = TICKET_ARG,
 def tag(ctx: typer.Context, ticket_id: str = TICKET_ARG,
         tags: list[str] = typer.Argument(..., help="Satu tag atau lebih."), as_json: bool = JSON_OPTION) -> None:
     """Beri tag."""
-    from ticketing import workflow
+    from ticketing.workflow import transitions as workflow
 
     def work(session, ticket, actor, now):
         workflow.tag(session, ticket, tags, actor, now)
@@ -346,7 +346,7 @@ def tag(ctx: typer.Context, ticket_id: str = TICKET_ARG,
 def merge(ctx: typer.Context, ticket_id: str = TICKET_ARG,
           into: str = typer.Argument(..., help="Tiket tujuan."), as_json: bool = JSON_OPTION) -> None:
     """Gabungkan tiket ganda ke tiket lain (ditutup sebagai duplikat)."""
-    from ticketing import workflow
+    from ticketing.workflow import transitions as workflow
 
     def work(session, ticket, actor, now):
         target = workflow.get_ticket(session, into)

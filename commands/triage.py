@@ -78,8 +78,8 @@ def triage(
 ) -> None:
     """Triase antrean satu per satu: balas dgn templat, teruskan, tutup, lewati, editor, keluar."""
     from commands.tickets import guarded
-    from ticketing.db import read_session
-    from ticketing.views import InboxFilter, inbox
+    from ticketing.store.db import read_session
+    from ticketing.workflow.views import InboxFilter, inbox
 
     app = app_of(ctx)
     out = console(stderr=as_json)  # with --json, stdout carries only the final summary
@@ -128,7 +128,7 @@ class Session:
         from commands.render import plain, triage_card
         from ticketing.errors import AduanError
         from ticketing.i18n import word
-        from ticketing.statuses import OPEN_STATUSES
+        from ticketing.workflow.statuses import OPEN_STATUSES
 
         try:
             data = ticket_data(self.app, str(ticket_id))
@@ -175,8 +175,8 @@ class Session:
         from commands import tickets
         from ticketing.config import BIDANG_CODES
         from ticketing.i18n import word
-        from ticketing.statuses import CLOSE_REASONS
-        from ticketing.templates import all_templates
+        from ticketing.workflow.statuses import CLOSE_REASONS
+        from ticketing.workflow.templates import all_templates
 
         locale, ctx = self.locale, self.ctx
         if action == "reply":

@@ -18,7 +18,7 @@ def serve(
     """Terima webhook bertanda tangan dari Meta; simpan dulu, lalu proses."""
     import uvicorn
 
-    from ticketing.webhook_app import create_app
+    from ticketing.webhooks.receiver import create_app
 
     app = app_of(ctx)
     app.engine  # open and migrate the database before the first request  # noqa: B018
@@ -28,7 +28,7 @@ def serve(
 @webhook_app.command("process")
 def process(ctx: typer.Context) -> None:
     """Proses webhook yang tersimpan tetapi belum diolah (pemulihan setelah gangguan)."""
-    from ticketing.webhooks import process_pending
+    from ticketing.webhooks.queue import process_pending
 
     app = app_of(ctx)
     total = 0

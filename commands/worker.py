@@ -51,12 +51,12 @@ def outbox_list(
     from rich.text import Text
 
     from commands.render import plain
-    from ticketing.db import read_session
     from ticketing.i18n import format_datetime, word
-    from ticketing.outbox import FAILED, UNKNOWN, list_outbox
-    from ticketing.roles import require
-    from ticketing.safety import mask_sensitive
-    from ticketing.views import iso
+    from ticketing.outbound.outbox import FAILED, UNKNOWN, list_outbox
+    from ticketing.privacy.safety import mask_sensitive
+    from ticketing.store.db import read_session
+    from ticketing.workflow.roles import require
+    from ticketing.workflow.views import iso
 
     app = app_of(ctx)
     require(app.actor(), "read")
@@ -88,9 +88,9 @@ def outbox_list(
 @outbox_app.command("resend")
 def outbox_resend(ctx: typer.Context, message_id: int = typer.Argument(..., help="ID balasan (aduan outbox list).")):
     """Kirim ulang balasan yang terbukti belum diterima warga."""
-    from ticketing.db import write_session
-    from ticketing.outbox import resend
-    from ticketing.roles import require
+    from ticketing.outbound.outbox import resend
+    from ticketing.store.db import write_session
+    from ticketing.workflow.roles import require
 
     app = app_of(ctx)
     actor = app.actor()
@@ -108,9 +108,9 @@ def outbox_mark_sent(
     external_id: str = typer.Option(None, "--external-id", help="ID pesan di kanal, bila diketahui."),
 ) -> None:
     """Tandai terkirim: balasan ternyata sudah sampai, jangan dikirim lagi."""
-    from ticketing.db import write_session
-    from ticketing.outbox import mark_sent
-    from ticketing.roles import require
+    from ticketing.outbound.outbox import mark_sent
+    from ticketing.store.db import write_session
+    from ticketing.workflow.roles import require
 
     app = app_of(ctx)
     actor = app.actor()

@@ -1,4 +1,4 @@
-"""Alembic environment: uses the engine handed over by ticketing.migrate, or a URL."""
+"""Alembic environment: uses the engine handed over by ticketing.store.migrate, or a URL."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import ticketing.models  # noqa: F401  (registers the tables)
+import ticketing.store.models  # noqa: F401  (registers the tables)
 
 config = context.config
 target_metadata = SQLModel.metadata

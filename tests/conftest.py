@@ -52,7 +52,7 @@ def redis_url() -> str:
 
 @pytest.fixture(scope="session")
 def _migrated_postgres(postgres_url: str) -> str:
-    from ticketing.db import open_database
+    from ticketing.store.db import open_database
 
     engine = open_database(postgres_url, auto_upgrade=True)
     engine.dispose()
@@ -60,7 +60,7 @@ def _migrated_postgres(postgres_url: str) -> str:
 
 
 def _truncate_postgres(url: str) -> None:
-    from ticketing.db import make_engine
+    from ticketing.store.db import make_engine
 
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -83,7 +83,7 @@ def db_url(request, tmp_path: Path) -> str:
 
 @pytest.fixture
 def engine(db_url: str):
-    from ticketing.db import open_database
+    from ticketing.store.db import open_database
 
     engine = open_database(db_url, auto_upgrade=True)
     yield engine
@@ -92,7 +92,7 @@ def engine(db_url: str):
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path):
-    from ticketing.db import open_database
+    from ticketing.store.db import open_database
 
     engine = open_database(f"sqlite:///{tmp_path / 'aduan.db'}")
     yield engine

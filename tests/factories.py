@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from collectors.base import InboundMessage
+from ticketing.contract import InboundMessage
 
 
 def inbound(n: int, *, channel: str = "x-test", thread: str | None = None, base: datetime,

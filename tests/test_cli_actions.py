@@ -13,8 +13,8 @@ from tests.conftest import PINNED_NOW
 from tests.factories import inbound
 from ticketing.app import App
 from ticketing.config import load_settings
-from ticketing.db import open_database, write_session
-from ticketing.ingest import ingest_batch
+from ticketing.intake.ingest import ingest_batch
+from ticketing.store.db import open_database, write_session
 
 
 def seed(url: str, messages, channel: str = "x-test") -> None:
@@ -228,8 +228,8 @@ def test_english_output_and_remaining_working_time(tmp_path):
 
 
 def test_search_is_verbatim_and_indexed(tmp_path, db_url):
-    from ticketing.db import read_session
-    from ticketing.views import InboxFilter, inbox
+    from ticketing.store.db import read_session
+    from ticketing.workflow.views import InboxFilter, inbox
 
     config = make_config(tmp_path, db_url)
     texts = ["'); DROP TABLE ticket;-- tolong", "diskon 50% untuk akta?", "nama_ibu salah di akta",

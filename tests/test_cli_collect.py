@@ -169,8 +169,8 @@ def test_backfill_progress_is_drawn_on_a_terminal(tmp_path, fake):
 
     from commands.collect import _progress
     from ticketing.app import App
-    from ticketing.collect import collect
     from ticketing.config import Settings
+    from ticketing.intake.collect import collect
 
     settings = Settings.model_validate({"database": {"url": f"sqlite:///{tmp_path / 'p.db'}"},
                                         "channels": [dict(fake.channel_config(), page_size=1)]})

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from tests.cli_helpers import make_config, run_cli
 from tests.ticketing.recap_data import EXPECTED, NIK, build_month
-from ticketing.db import open_database
+from ticketing.store.db import open_database
 
 AFTER_NOVEMBER = "2026-12-03T03:00:00+00:00"
 OFFICE = {"name": "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Brebes", "short_name": "Dindukcapil Brebes",

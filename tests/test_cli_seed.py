@@ -12,8 +12,8 @@ from tests.conftest import PINNED_NOW
 from tests.factories import batch, inbound
 from ticketing.app import App
 from ticketing.config import load_settings
-from ticketing.db import open_database, write_session
-from ticketing.ingest import ingest_batch
+from ticketing.intake.ingest import ingest_batch
+from ticketing.store.db import open_database, write_session
 
 HEAVY = ("sqlmodel", "sqlalchemy", "redis", "rq", "tweepy", "facebook", "requests", "holidays", "psycopg")
 

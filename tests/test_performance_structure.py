@@ -55,8 +55,8 @@ def test_full_scans_helper_tells_scan_from_search():
 @pytest.fixture
 def seeded(sqlite_engine):
     """A migrated SQLite inbox with open, answered and closed tickets (plans need the schema, not volume)."""
-    from ticketing.db import write_session
-    from ticketing.ingest import IngestPolicy, ingest_batch
+    from ticketing.intake.ingest import IngestPolicy, ingest_batch
+    from ticketing.store.db import write_session
 
     policy = IngestPolicy(due_at=lambda received, _c: received + timedelta(days=3))
     with write_session(sqlite_engine) as session:
@@ -102,7 +102,7 @@ def assert_indexed(engine, statements) -> None:
 
 
 def test_inbox_queries_use_indexes(seeded):
-    from ticketing.views import InboxFilter, inbox_query
+    from ticketing.workflow.views import InboxFilter, inbox_query
 
     def work(session):
         for filters in (InboxFilter(limit=50), InboxFilter(limit=50, overdue=True),
@@ -115,7 +115,7 @@ def test_inbox_queries_use_indexes(seeded):
 
 
 def test_sla_sweep_and_timer_queries_use_indexes(seeded):
-    from ticketing import sla
+    from ticketing.sla import tracking as sla
 
     def work(session):
         result = sla.sweep(session, PINNED_NOW, timedelta(hours=4))
@@ -129,9 +129,9 @@ def test_sla_sweep_and_timer_queries_use_indexes(seeded):
 
 
 def test_monthly_recap_queries_use_indexes(seeded):
-    from ticketing.calendar import OfficeCalendar
     from ticketing.config import SlaSettings
-    from ticketing.recap import monthly_recap
+    from ticketing.reports.recap import monthly_recap
+    from ticketing.sla.calendar import OfficeCalendar
 
     def work(session):
         report = monthly_recap(session, OfficeCalendar(SlaSettings()), 2026, 11, PINNED_NOW)
@@ -144,9 +144,9 @@ def test_monthly_recap_queries_use_indexes(seeded):
 
 def test_a_dropped_index_is_caught(seeded):
     """The check has teeth: without the received_at index the recap's month filter scans `ticket`."""
-    from ticketing.calendar import OfficeCalendar
     from ticketing.config import SlaSettings
-    from ticketing.recap import monthly_recap
+    from ticketing.reports.recap import monthly_recap
+    from ticketing.sla.calendar import OfficeCalendar
 
     with seeded.begin() as conn:
         conn.exec_driver_sql("DROP INDEX ix_ticket_received")

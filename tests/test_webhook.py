@@ -14,9 +14,9 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from collectors.meta_webhook import sign
 from tests.cli_helpers import ROOT, make_config
 from tests.fakes import whatsapp as wa
-from ticketing.webhooks import sign
 
 NOW = 1795402800  # 2026-11-23 03:00 UTC, the pinned clock
 
@@ -79,7 +79,7 @@ def post(url: str, payload: dict | bytes, secret: str = wa.APP_SECRET, signature
 
 
 def db(config: Path):
-    from ticketing.db import open_database
+    from ticketing.store.db import open_database
 
     return open_database(f"sqlite:///{config.parent / 'aduan.db'}")
 
@@ -200,9 +200,9 @@ def test_media_is_fetched_with_authorization_and_size_limited(config, cloud):
 
 
 def test_reply_statuses_move_forward_and_failure_is_explained(config, cloud):
-    from collectors.base import OutboundMessage
-    from collectors.registry import build_collector
     from ticketing.config import load_settings
+    from ticketing.contract import OutboundMessage
+    from ticketing.contract.registry import build_collector
 
     settings = load_settings(str(config), environ={})
     collector = build_collector(settings.channel("wa-test"), wa.ENV)
@@ -211,8 +211,8 @@ def test_reply_statuses_move_forward_and_failure_is_explained(config, cloud):
     assert cloud.sent[0]["to"] == "6281555" and cloud.sent[0]["context"] == {"message_id": "wamid.IN9"}
     from datetime import UTC, datetime
 
-    from ticketing.db import write_session
-    from ticketing.models import Message
+    from ticketing.store.db import write_session
+    from ticketing.store.models import Message
 
     engine = db(config)
     with write_session(engine) as session:
@@ -238,9 +238,9 @@ def test_reply_statuses_move_forward_and_failure_is_explained(config, cloud):
 def test_reply_outside_the_24_hour_window_is_refused_before_sending(config, cloud):
     from datetime import UTC, datetime, timedelta
 
-    from collectors.base import OutboundMessage, SendRefused
-    from collectors.registry import build_collector
     from ticketing.config import load_settings
+    from ticketing.contract import OutboundMessage, SendRefused
+    from ticketing.contract.registry import build_collector
 
     collector = build_collector(load_settings(str(config), environ={}).channel("wa-test"), wa.ENV)
     stale = datetime.now(UTC) - timedelta(hours=30)

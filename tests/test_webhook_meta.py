@@ -6,10 +6,10 @@ import json
 
 import requests
 
+from collectors.meta_webhook import sign
 from tests.cli_helpers import make_config
 from tests.fakes.graph_api import PAGE_ID, FacebookFake
 from tests.test_webhook import processed, receiver, scalar, wait_until
-from ticketing.webhooks import sign
 
 VERIFY = "fb-verify-token"
 
@@ -49,7 +49,7 @@ def test_messenger_webhook_joins_the_polled_conversation_and_dedupes(tmp_path, m
         # The poller then reads the same conversation: the message it shares with the webhook is not
         # stored again, and everything stays on the one ticket.
         from ticketing.app import App
-        from ticketing.collect import collect
+        from ticketing.intake.collect import collect
 
         runs = collect(App.load(str(config)), channel="fb-test")
     assert [r.error for r in runs] == [None]

@@ -22,11 +22,12 @@ from tests.cli_helpers import ROOT, make_config
 from tests.conftest import count
 from tests.fakes.echo_channel import EchoCollector, EchoServer, seed_ticket, settings_for
 from tests.servers import free_port, wait_for_port
-from ticketing import jobs, workflow
 from ticketing.app import App
-from ticketing.db import read_session, write_session
-from ticketing.models import Message, Ticket
-from ticketing.roles import Actor
+from ticketing.background import jobs
+from ticketing.store.db import read_session, write_session
+from ticketing.store.models import Message, Ticket
+from ticketing.workflow import transitions as workflow
+from ticketing.workflow.roles import Actor
 
 pytestmark = pytest.mark.redis
 TEST_DB = 5  # a Redis database of its own, flushed per test
@@ -207,7 +208,7 @@ def test_a_retry_is_scheduled_under_its_own_job_id(tmp_path, rurl, echo, monkeyp
 
 
 def registry_of_collectors() -> dict:
-    from collectors import registry
+    from ticketing.contract import registry
 
     return registry.available()
 
@@ -234,7 +235,7 @@ def private_redis(port: int) -> Iterator[subprocess.Popen]:
 
 def test_redis_down_during_ingest_loses_nothing_and_the_sweep_catches_up(tmp_path, echo):
     """Test plan row 4: tickets and replies commit while Redis is down; timers appear after it returns."""
-    from ticketing.inline import run_inline_work
+    from ticketing.background.inline import run_inline_work
 
     port = free_port()
     rurl = f"redis://127.0.0.1:{port}/0"

@@ -10,19 +10,16 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ticketing.clock import pinned_now, utcnow
 from ticketing.config import Settings, load_settings
 from ticketing.errors import ConfigError, PermissionDenied
-from ticketing.roles import Actor
-from ticketing.timeutil import parse_instant, utcnow
+from ticketing.workflow.roles import Actor
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from ticketing.calendar import OfficeCalendar
-    from ticketing.ingest import Classification, IngestPolicy
-
-NOW_ENV = "ADUAN_NOW"  # pins the clock for rehearsals and tests: an ISO-8601 instant with offset
-
+    from ticketing.intake.ingest import Classification, IngestPolicy
+    from ticketing.sla.calendar import OfficeCalendar
 
 class App:
     def __init__(self, settings: Settings, environ: Mapping[str, str] | None = None,
@@ -42,23 +39,17 @@ class App:
     def now(self) -> datetime:
         if self._now is not None:
             return self._now
-        pinned = self.environ.get(NOW_ENV)
-        if pinned:
-            try:
-                return parse_instant(pinned)
-            except ValueError:
-                raise ConfigError(f"{NOW_ENV}={pinned!r} is not an ISO-8601 instant with an offset") from None
-        return utcnow()
+        return pinned_now(self.environ) or utcnow()
 
     @cached_property
     def engine(self) -> Engine:
-        from ticketing.db import open_database
+        from ticketing.store.db import open_database
 
         return open_database(self.settings.database.url, self.settings.database.busy_timeout_ms)
 
     @cached_property
     def calendar(self) -> OfficeCalendar:
-        from ticketing.calendar import OfficeCalendar
+        from ticketing.sla.calendar import OfficeCalendar
 
         try:
             return OfficeCalendar(self.settings.sla, self.settings.office.timezone)
@@ -82,7 +73,7 @@ class App:
         return self.calendar.due_at(received_at, self.working_days_for(found))
 
     def ingest_policy(self) -> IngestPolicy:
-        from ticketing.ingest import IngestPolicy
+        from ticketing.intake.ingest import IngestPolicy
 
         return IngestPolicy(
             reopen_window=timedelta(days=self.settings.ingest.reopen_window_days),
@@ -93,11 +84,11 @@ class App:
     def classifier(self):
         """The message classifier from the routing rules (`routing.rules_file`, else the shipped
         rules), or None when `routing.enabled` is false."""
-        if self.settings.routing.get("enabled", True) is False:
+        if not self.settings.routing.enabled:
             return None
         from ticketing.routing import load_classifier
 
-        return load_classifier(self.settings.routing, self.settings.source)
+        return load_classifier(self.settings.routing.model_dump(), self.settings.source)
 
     def username(self) -> str:
         return self._user or self.environ.get("ADUAN_USER") or getpass.getuser()

@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ticketing.redact import redact
+from ticketing.errors import ConfigError
+from ticketing.privacy.redact import redact
 
 if TYPE_CHECKING:
     from ticketing.app import App
-    from ticketing.config import ChannelSettings
+    from ticketing.config import ChannelSettings, HealthSettings
 
-DEFAULT_STALE_MINUTES = 60  # a channel polled every 5 min that has not succeeded for an hour is down
-DEFAULT_WEBHOOK_BACKLOG_MINUTES = 10  # stored webhook bodies are processed within seconds normally
-WEBHOOK_ONLY_TYPES = frozenset({"whatsapp"})  # no read API: judged by the last delivery received
 SCHEDULER_QUEUE = "sla"  # the queue whose scheduler lock proves timers will fire
 
 
@@ -64,21 +62,30 @@ def _minutes(delta: timedelta) -> int:
     return int(delta.total_seconds() // 60)
 
 
-def stale_after(channel: ChannelSettings, health: dict[str, Any]) -> timedelta:
-    minutes = channel.stale_after_minutes or int(health.get("stale_after_minutes") or DEFAULT_STALE_MINUTES)
+def stale_after(channel: ChannelSettings, health: HealthSettings) -> timedelta:
+    minutes = channel.stale_after_minutes or health.stale_after_minutes
     return timedelta(minutes=minutes)
 
 
 def _last_webhooks(session) -> dict[str, datetime]:
-    from ticketing.models import WebhookDelivery
+    from ticketing.store.models import WebhookDelivery
 
     rows = session.execute(sa.select(WebhookDelivery.source, sa.func.max(WebhookDelivery.received_at))
                            .group_by(WebhookDelivery.source)).all()
     return {source: _aware(at) for source, at in rows}
 
 
+def _polls(channel_type: str) -> bool:
+    from ticketing.contract.registry import collector_class
+
+    try:
+        return collector_class(channel_type).polls
+    except ConfigError:
+        return True  # an unknown type is reported by the run itself
+
+
 def check_channels(session, app: App, now: datetime, report: HealthReport) -> None:
-    from ticketing.models import CollectorState
+    from ticketing.store.models import CollectorState
 
     tz = app.settings.office.timezone
     states = {s.channel: s for s in session.execute(sa.select(CollectorState)).scalars()}
@@ -86,7 +93,7 @@ def check_channels(session, app: App, now: datetime, report: HealthReport) -> No
     for channel in (c for c in app.settings.channels if c.enabled):
         state = states.get(channel.name)
         limit = stale_after(channel, app.settings.health)
-        webhook_only = channel.type in WEBHOOK_ONLY_TYPES
+        webhook_only = not _polls(channel.type)  # no read API: judged by the last delivery received
         last = webhooks.get(channel.name) if webhook_only else (state.last_success_at if state else None)
         failing = bool(state and state.last_error_at and (last is None or state.last_error_at > last)
                        and not (state.next_allowed_at and state.next_allowed_at > now))
@@ -119,8 +126,8 @@ def check_channels(session, app: App, now: datetime, report: HealthReport) -> No
 
 def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
     """Quarantine, half-sent replies and unprocessed webhook bodies."""
-    from ticketing.models import Message, Quarantine, WebhookDelivery
-    from ticketing.outbox import SENDING, UNKNOWN
+    from ticketing.outbound.outbox import SENDING, UNKNOWN
+    from ticketing.store.models import Message, Quarantine, WebhookDelivery
 
     tz = app.settings.office.timezone
     quarantined, newest = session.execute(sa.select(sa.func.count(), sa.func.max(Quarantine.received_at))
@@ -136,7 +143,7 @@ def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
         report.problems.append(Problem(f"outbox_{state}", "outbox", (
             f"outbox: {number} balasan berstatus '{state}' (terputus saat dikirim): cek di kanal, lalu "
             "aduan outbox resend ID atau aduan outbox mark-sent ID")))
-    minutes = int(app.settings.health.get("webhook_backlog_minutes") or DEFAULT_WEBHOOK_BACKLOG_MINUTES)
+    minutes = app.settings.health.webhook_backlog_minutes
     cutoff = now - timedelta(minutes=minutes)
     waiting, oldest = session.execute(sa.select(sa.func.count(), sa.func.min(WebhookDelivery.received_at)).where(
         WebhookDelivery.processed_at.is_(None), WebhookDelivery.received_at < cutoff)).one()
@@ -148,7 +155,7 @@ def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
 
 def _aware(value):
     """Aggregates (max/min) skip the column type on SQLite: read them back as aware UTC."""
-    from ticketing.models import UTCDateTime
+    from ticketing.store.models import UTCDateTime
 
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -160,7 +167,7 @@ def check_queues(app: App, report: HealthReport) -> None:
     if not app.settings.redis.url:
         report.queues = {"mode": "inline"}
         return
-    from ticketing.jobs import QUEUES, connect, redis_errors
+    from ticketing.background.jobs import QUEUES, connect, redis_errors
 
     try:
         from rq import Worker
@@ -183,7 +190,7 @@ def check_queues(app: App, report: HealthReport) -> None:
 
 
 def check_health(app: App, now: datetime | None = None) -> HealthReport:
-    from ticketing.db import read_session
+    from ticketing.store.db import read_session
 
     now = now or app.now()
     report = HealthReport(now)

@@ -1,5 +1,5 @@
 """Logging for every aduan command: a rotating file from `logging:` in the config, warnings on
-stderr, and every line scrubbed by `ticketing.redact.redact` before it is written.
+stderr, and every line scrubbed by `ticketing.privacy.redact.redact` before it is written.
 
 Tokens reach log lines by many roads: `requests` puts the full URL (Graph `access_token=`,
 Telegram `/bot<id>:<token>/`) into its exception text, urllib3 logs request lines at DEBUG and
@@ -19,7 +19,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ticketing.redact import redact, register_secret
+from ticketing.privacy.redact import redact, register_secret
 
 if TYPE_CHECKING:
     from ticketing.config import Settings
@@ -96,7 +96,7 @@ def register_configured_secrets(settings: Settings, environ: Mapping[str, str] |
     that, and secrets of channels that are not run in this command."""
     environ = os.environ if environ is None else environ
     sections: list[Any] = [c.model_dump() for c in settings.channels]
-    sections += [settings.privacy, settings.notifications, settings.webhook, settings.recap]
+    sections += [s.model_dump() for s in (settings.privacy, settings.notifications, settings.webhook, settings.recap)]
     found = 0
     for name in set(_secret_names(sections)):
         value = environ.get(name)

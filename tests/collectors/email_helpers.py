@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from collectors.base import cursor_to_json
 from collectors.email import EmailCollector
-from collectors.registry import build_collector
 from tests.fakes.mail import Mailbox, env
 from ticketing.config import ChannelSettings
-from ticketing.db import read_session, write_session
-from ticketing.ingest import IngestResult, ingest_batch
-from ticketing.models import CollectorState
+from ticketing.contract import encode_cursor
+from ticketing.contract.registry import build_collector
+from ticketing.intake.ingest import IngestResult, ingest_batch
+from ticketing.store.db import read_session, write_session
+from ticketing.store.models import CollectorState
 
 
 def make_collector(mailbox: Mailbox, tmp_path: Path, **overrides) -> EmailCollector:
@@ -31,7 +31,7 @@ def poll(engine, collector: EmailCollector, now: datetime, max_batches: int = 50
             cursor = collector.load_cursor(state.cursor if state else None)
             batch = collector.fetch(cursor)
             total.add(ingest_batch(session, collector.name, batch.messages, now=now, channel_type="email",
-                                   cursor=cursor_to_json(batch.next_cursor), quarantined=batch.quarantined))
+                                   cursor=encode_cursor(batch.next_cursor), quarantined=batch.quarantined))
         if not batch.more:
             return total
     raise AssertionError("the collector kept saying `more`")

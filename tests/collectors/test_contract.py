@@ -23,10 +23,10 @@ from sqlmodel import select
 
 import tests.fakes
 from ticketing.app import App
-from ticketing.collect import AUTH_EXPIRED, FAILED, OK, RATE_LIMITED, WAITING, ChannelRun, collect
 from ticketing.config import Settings
-from ticketing.db import read_session
-from ticketing.models import CollectorState, Message, Notification, Quarantine
+from ticketing.intake.collect import AUTH_EXPIRED, FAILED, OK, RATE_LIMITED, WAITING, ChannelRun, collect
+from ticketing.store.db import read_session
+from ticketing.store.models import CollectorState, Message, Notification, Quarantine
 
 PROTOCOL = ("channel_config", "env", "add_citizen_messages", "add_own_message", "add_malformed_item",
             "rate_limit_next", "expire_token", "repeat_next_page", "stick_pagination", "clear_faults")

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from collectors.base import AuthExpired, CollectorError, TransientError
 from tests.cli_helpers import make_config, run_cli
 from tests.collectors.email_helpers import make_collector, poll, stored_cursor
 from tests.conftest import count
 from tests.fakes.mail import OFFICE_ADDRESS, Mailbox, citizen_mail, fixture
-from ticketing.db import open_database, read_session
+from ticketing.contract import AuthExpired, CollectorError, TransientError
 from ticketing.errors import ConfigError
-from ticketing.models import AttachmentRecord, Event, Message, Quarantine, Ticket
+from ticketing.store.db import open_database, read_session
+from ticketing.store.models import AttachmentRecord, Event, Message, Quarantine, Ticket
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_out_of_office_on_an_answered_ticket_changes_nothing(mailbox, sqlite_eng
     mailbox.append_fixture("plain.eml")
     collector = make_collector(mailbox, tmp_path)
     poll(sqlite_engine, collector, now)
-    from ticketing.db import write_session
+    from ticketing.store.db import write_session
 
     with write_session(sqlite_engine) as session:
         ticket = session.exec(select(Ticket)).one()
@@ -181,7 +181,7 @@ def test_out_of_office_on_an_answered_ticket_changes_nothing(mailbox, sqlite_eng
 
 
 def test_bounce_marks_the_office_reply_failed_on_its_ticket(engine, now, mailbox, tmp_path):
-    from ticketing.db import write_session
+    from ticketing.store.db import write_session
 
     mailbox.append_fixture("plain.eml")
     collector = make_collector(mailbox, tmp_path)

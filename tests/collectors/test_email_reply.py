@@ -7,18 +7,18 @@ import re
 import pytest
 from sqlmodel import select
 
-from collectors.base import AuthExpired, OutboundMessage, SendRefused, TransientError
 from collectors.mail_parse import parse_message
 from tests.collectors.email_helpers import make_collector, poll
 from tests.conftest import count
 from tests.fakes.mail import OFFICE_ADDRESS, PASSWORD, Mailbox, SmtpSink, citizen_mail, fixture
 from ticketing.app import App
 from ticketing.config import Settings
-from ticketing.db import read_session, write_session
-from ticketing.models import Message, Ticket
-from ticketing.outbox import deliver
-from ticketing.roles import Actor
-from ticketing.workflow import reply
+from ticketing.contract import AuthExpired, OutboundMessage, SendRefused, TransientError
+from ticketing.outbound.outbox import deliver
+from ticketing.store.db import read_session, write_session
+from ticketing.store.models import Message, Ticket
+from ticketing.workflow.roles import Actor
+from ticketing.workflow.transitions import reply
 
 ADMIN = Actor("admin1", "admin", name="Admin Pengaduan")
 

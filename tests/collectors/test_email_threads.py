@@ -8,11 +8,11 @@ from sqlmodel import select
 
 from tests.conftest import count
 from tests.factories import inbound
-from ticketing.db import read_session, write_session
-from ticketing.delivery import mark_bounced
-from ticketing.ingest import ingest_batch
-from ticketing.models import Message, Ticket
-from ticketing.reply_threads import adopt_known_threads
+from ticketing.intake.bounces import mark_bounced
+from ticketing.intake.ingest import ingest_batch
+from ticketing.intake.reply_threads import adopt_known_threads
+from ticketing.store.db import read_session, write_session
+from ticketing.store.models import Message, Ticket
 
 CHANNEL = "email-test"
 

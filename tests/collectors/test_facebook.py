@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
-from collectors.base import (
+from collectors.graph import GraphSettings, Watermark, parse_usage
+from tests.fakes.graph_api import APP_SECRET, PAGE_ID, TOKEN, FacebookFake
+from ticketing.config import ChannelSettings
+from ticketing.contract import (
     AuthExpired,
     CollectorError,
     OutboundMessage,
@@ -19,10 +22,7 @@ from collectors.base import (
     SendRefused,
     TransientError,
 )
-from collectors.graph import GraphSettings, Watermark, parse_usage
-from collectors.registry import build_collector
-from tests.fakes.graph_api import APP_SECRET, PAGE_ID, TOKEN, FacebookFake
-from ticketing.config import ChannelSettings
+from ticketing.contract.registry import build_collector
 from ticketing.errors import ConfigError
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from collectors.base import AuthExpired, OutboundMessage, RateLimited, SendRefused
 from tests.collectors.test_facebook import NOW, by_id, make_collector, secrets_absent
 from tests.fakes.graph_api import APP_SECRET, IG_USER_ID, PAGE_ID, TOKEN, InstagramFake
+from ticketing.contract import AuthExpired, OutboundMessage, RateLimited, SendRefused
 
 DM_THREAD = ("aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6MTc4NDE0MDAwMDAwMDAwMDE6"
              "MzQwMjgyMzY2ODQxNzEwMzAxMjQ0Mjc2MDA5NzEyMjQxNzY3MDc0")

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from collectors.base import OutboundMessage
-from collectors.registry import build_collector
 from collectors.sandbox_server import SHIFT_MARGIN, SampleData, SandboxServer, load_samples
 from commands.demo_run import DEMO_SECRETS, demo_channels, loadable
+from ticketing.clock import parse_instant
 from ticketing.config import ChannelSettings
-from ticketing.timeutil import parse_instant
+from ticketing.contract import OutboundMessage
+from ticketing.contract.registry import build_collector
 
 ANCHOR = parse_instant(load_samples()["anchor"])
 NOW = ANCHOR + SHIFT_MARGIN  # the samples keep their own dates

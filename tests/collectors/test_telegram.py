@@ -8,15 +8,15 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from collectors.base import AuthExpired, CollectorError, OutboundMessage, RateLimited, TransientError
-from collectors.registry import build_collector
 from collectors.telegram import TelegramCollector, TelegramCursor, split_text
 from tests.fakes.telegram import BOT_ID, TOKEN, TelegramFake
 from ticketing.app import App
-from ticketing.collect import collect
 from ticketing.config import ChannelSettings, Settings
-from ticketing.db import read_session
-from ticketing.models import CollectorState, Message, MessageRevision, Ticket
+from ticketing.contract import AuthExpired, CollectorError, OutboundMessage, RateLimited, TransientError
+from ticketing.contract.registry import build_collector
+from ticketing.intake.collect import collect
+from ticketing.store.db import read_session
+from ticketing.store.models import CollectorState, Message, MessageRevision, Ticket
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 

@@ -10,15 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from collectors.base import (
-    AuthExpired,
-    CollectorError,
-    OutboundMessage,
-    RateLimited,
-    SendRefused,
-    TransientError,
-    cursor_to_json,
-)
 from collectors.x import XCollector, XCursor, XSettings
 from collectors.x_payload import mentions_account, parse_time
 from tests.conftest import PINNED_NOW
@@ -32,6 +23,15 @@ from tests.fakes.x_api import (
     OFFICE_ID,
     XFake,
     load_fixture,
+)
+from ticketing.contract import (
+    AuthExpired,
+    CollectorError,
+    OutboundMessage,
+    RateLimited,
+    SendRefused,
+    TransientError,
+    encode_cursor,
 )
 
 SECRETS = (BEARER, CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET)
@@ -174,7 +174,7 @@ def test_odd_timestamps_are_flagged_and_never_move_the_cursor(fake):
     assert "created_at" in batch.quarantined[0].reason
     # the cursor is made of ids: the newest id (the garbage one) wins, no payload time is in it
     assert batch.next_cursor.mentions_since_id == garbage
-    stored = json.loads(cursor_to_json(batch.next_cursor))
+    stored = json.loads(encode_cursor(batch.next_cursor))
     assert all("2027" not in str(v) and "2026-11-22" not in str(v) for v in stored.values())
 
 
@@ -189,7 +189,7 @@ def test_pagination_then_since_id_adds_nothing(fake):
     assert len(fake.server.calls("/mentions")) == 3  # page_size 5: 5 + 5 + 2
     assert first.next_cursor.mentions_since_id == max(expected, key=int) and first.reads == 12
 
-    again = collector.fetch(collector.load_cursor(cursor_to_json(first.next_cursor)))
+    again = collector.fetch(collector.load_cursor(encode_cursor(first.next_cursor)))
     assert again.messages == [] and again.reads == 0
     assert fake.server.calls("/mentions")[-1].arg("since_id") == max(expected, key=int)
 
@@ -525,13 +525,13 @@ def test_settings_need_credentials_and_missing_env_is_a_config_error(fake):
 
 
 def test_built_through_the_entry_point_and_the_cursor_round_trips(fake):
-    from collectors.registry import build_collector
     from ticketing.config import ChannelSettings
+    from ticketing.contract.registry import build_collector
 
     collector = build_collector(ChannelSettings(**fake.channel_config()), fake.env())
     assert isinstance(collector, XCollector) and collector.settings.page_size == 5
     cursor = XCursor(mentions_since_id="1993200000000004101", dm_resume_token="abc")
-    assert collector.load_cursor(cursor_to_json(cursor)) == cursor
+    assert collector.load_cursor(encode_cursor(cursor)) == cursor
     assert repr(collector.settings).count("Canary") == 0
 
 
@@ -556,14 +556,14 @@ def test_fetched_batch_ingests_idempotently(fake, sqlite_engine):
     from sqlmodel import Session
 
     from tests.conftest import count
-    from ticketing.ingest import ingest_batch
+    from ticketing.intake.ingest import ingest_batch
 
     fake.seed_fixtures()
     collector = make_collector(fake)
     batch = collector.fetch(None)
     with Session(sqlite_engine) as session, session.begin():
         result = ingest_batch(session, fake.name, batch.messages, now=PINNED_NOW, channel_type="x",
-                              cursor=cursor_to_json(batch.next_cursor), quarantined=batch.quarantined)
+                              cursor=encode_cursor(batch.next_cursor), quarantined=batch.quarantined)
     assert result.new_messages == 7
     # four mentions, two citizen DM conversations; the office's own DM joins its citizen's ticket
     assert count(sqlite_engine, "ticket") == 6

@@ -14,7 +14,8 @@ from typing import Any
 
 import requests
 
-from collectors.base import (
+from tests.fakes.base import FakeServer, Request, Response
+from ticketing.contract import (
     AuthExpired,
     Batch,
     Collector,
@@ -24,7 +25,6 @@ from collectors.base import (
     SendResult,
     TransientError,
 )
-from tests.fakes.base import FakeServer, Request, Response
 
 
 class EchoCollector(Collector):
@@ -81,8 +81,8 @@ class EchoServer(FakeServer):
 
 
 def register() -> None:
-    """Make the `echo` type visible to collectors.registry, as an entry point would."""
-    from collectors import registry
+    """Make the `echo` type visible to ticketing.contract.registry, as an entry point would."""
+    from ticketing.contract import registry
 
     class _Entry:
         name = "echo"
@@ -129,9 +129,9 @@ def seed_ticket(app, received, text: str = "KTP saya belum jadi", n: int = 1, ch
     from sqlmodel import select
 
     from tests.factories import inbound
-    from ticketing.db import write_session
-    from ticketing.ingest import ingest_batch
-    from ticketing.models import Ticket
+    from ticketing.intake.ingest import ingest_batch
+    from ticketing.store.db import write_session
+    from ticketing.store.models import Ticket
 
     message = inbound(n, channel=channel, base=received, text=text)
     message.sent_at = received

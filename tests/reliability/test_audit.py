@@ -14,11 +14,11 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from collectors.base import Attachment
 from tests.cli_helpers import make_config, run_cli
 from tests.conftest import PINNED_NOW, env
 from tests.factories import inbound
 from tests.test_cli_actions import rows, seed
+from ticketing.contract import Attachment
 
 NIK = "3329014507880001"
 
@@ -105,8 +105,8 @@ def test_privacy_export_gives_the_citizens_data_and_trail_and_is_audited(seeded,
 
 @pytest.mark.postgres
 def test_row26_on_postgresql_the_app_role_cannot_update_or_delete_events(postgres_url):
-    from ticketing.audit import EventDraft, record_event
-    from ticketing.db import open_database, write_session
+    from ticketing.store.db import open_database, write_session
+    from ticketing.workflow.audit import EventDraft, record_event
 
     admin_url = postgres_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(admin_url, autocommit=True) as conn:

@@ -17,8 +17,8 @@ from tests.cli_helpers import make_config, run_cli
 from tests.conftest import PINNED_NOW
 from tests.fakes.telegram import TOKEN_ENV
 from tests.reliability.helpers import HeldTelegram, sqlite_write_lock, start_cli
-from ticketing import channel_state
-from ticketing.db import LOCK_RETRIES, DatabaseBusy, open_database, run_write
+from ticketing.intake import channel_state
+from ticketing.store.db import LOCK_RETRIES, DatabaseBusy, open_database, run_write
 
 NOW = PINNED_NOW.isoformat()
 

@@ -103,7 +103,7 @@ def test_row6_no_worker_or_scheduler_is_an_alert_until_one_runs(tmp_path, fake, 
     from tests.test_worker import Workers
 
     rurl = redis_url.rsplit("/", 1)[0] + "/7"
-    from ticketing import jobs
+    from ticketing.background import jobs
 
     jobs.connect(rurl).flushdb()
     config = make_config(tmp_path, channels=[fake.channel_config()], redis={"url": rurl})

@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from tests.conftest import count
 from tests.factories import inbound
-from ticketing.db import read_session, write_session
-from ticketing.ingest import ingest_batch
-from ticketing.models import CollectorState, Message
+from ticketing.intake.ingest import ingest_batch
+from ticketing.store.db import read_session, write_session
+from ticketing.store.models import CollectorState, Message
 
 
 def test_row20_nul_and_lone_surrogate_are_stored_and_the_cursor_advances(engine, now):

@@ -21,7 +21,7 @@ import pytest
 from tests.cli_helpers import make_config, run_cli
 from tests.fakes.telegram import TOKEN
 from tests.reliability.helpers import HeldTelegram
-from ticketing import jobs
+from ticketing.background import jobs
 from ticketing.logging_setup import configure_logging
 
 GRAPH_CANARY = "EAAGcanaryGRAPHtoken0123456789"

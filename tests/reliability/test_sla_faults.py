@@ -17,9 +17,9 @@ from tests.conftest import count
 from tests.fakes.echo_channel import EchoServer, seed_ticket
 from tests.fakes.telegram import TOKEN_ENV, TelegramFake
 from tests.test_worker import Workers, app_for, rurl, ticket  # noqa: F401  (rurl is a fixture)
-from ticketing import jobs
-from ticketing.db import write_session
-from ticketing.models import Ticket
+from ticketing.background import jobs
+from ticketing.store.db import write_session
+from ticketing.store.models import Ticket
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 

@@ -13,12 +13,12 @@ from datetime import timedelta
 
 import pyte
 
-from collectors.base import Attachment
 from tests.cli_helpers import make_config, run_in_pty
 from tests.conftest import PINNED_NOW
 from tests.factories import inbound
 from tests.reliability.helpers import HeldTelegram
 from tests.test_cli_actions import seed
+from ticketing.contract import Attachment
 
 ATTACK = ("\x1b]52;c;ZXZpbA==\x07\x1b]0;JUDUL-PALSU\x07\x1b[2J\x1b[H\x9b2J\x1b]8;;https://evil.example/\x1b\\"
           "klik\x1b]8;;\x1b\\\u202e\x00[link=https://evil.example]x[/link]")

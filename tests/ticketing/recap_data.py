@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from ticketing.calendar import OfficeCalendar
 from ticketing.config import SlaSettings
-from ticketing.models import Contact, ContactHandle, Escalation, Message, Ticket
+from ticketing.sla.calendar import OfficeCalendar
+from ticketing.store.models import Contact, ContactHandle, Escalation, Message, Ticket
 
 
 def utc(text: str) -> datetime:

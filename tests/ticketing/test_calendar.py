@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.cli_helpers import ROOT, make_config, run_cli
-from ticketing.calendar import SOURCE_CUTI, SOURCE_LOCAL, SOURCE_PUBLIC, SOURCE_WEEKEND, OfficeCalendar
 from ticketing.config import DatedEntry, SlaSettings, load_settings
+from ticketing.sla.calendar import SOURCE_CUTI, SOURCE_LOCAL, SOURCE_PUBLIC, SOURCE_WEEKEND, OfficeCalendar
 
 WIB = ZoneInfo("Asia/Jakarta")
 

@@ -8,15 +8,15 @@ import pytest
 import sqlalchemy as sa
 from pydantic import ConfigDict
 
-from collectors import registry
 from collectors.telegram import TelegramCollector, TelegramSettings
 from tests.fakes.telegram import TelegramFake
-from ticketing import channel_state
 from ticketing.app import App
-from ticketing.collect import BUDGET_SPENT, FAILED, LOCKED, OK, collect
 from ticketing.config import Settings
-from ticketing.db import read_session, write_session
-from ticketing.models import CollectorState, Message
+from ticketing.contract import registry
+from ticketing.intake import channel_state
+from ticketing.intake.collect import BUDGET_SPENT, FAILED, LOCKED, OK, collect
+from ticketing.store.db import read_session, write_session
+from ticketing.store.models import CollectorState, Message
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 

@@ -10,13 +10,13 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from collectors.base import QuarantinedItem
 from tests.conftest import count
 from tests.factories import batch, inbound
-from ticketing.db import read_session, write_session
-from ticketing.ingest import Classification, IngestPolicy, ingest_batch
-from ticketing.models import CollectorState, Message, MessageRevision, Quarantine, Ticket
-from ticketing.statuses import TicketStatus
+from ticketing.contract import QuarantinedItem
+from ticketing.intake.ingest import Classification, IngestPolicy, ingest_batch
+from ticketing.store.db import read_session, write_session
+from ticketing.store.models import CollectorState, Message, MessageRevision, Quarantine, Ticket
+from ticketing.workflow.statuses import TicketStatus
 
 
 def run(engine, messages, now, **kw):
@@ -144,7 +144,7 @@ def test_hostile_text_is_stored_as_received(engine, now):
 
 
 def test_crash_before_commit_moves_no_cursor_and_rerun_stores_once(engine, now, monkeypatch):
-    import ticketing.ingest as ingest_module
+    import ticketing.intake.ingest as ingest_module
 
     messages = batch(20, base=now - timedelta(hours=1), threads=5)
     original = ingest_module._quarantine
@@ -166,7 +166,7 @@ def test_crash_before_commit_moves_no_cursor_and_rerun_stores_once(engine, now, 
 def _ingest_in_process(url: str, now_iso: str, start_event, results) -> None:
     from datetime import datetime
 
-    from ticketing.db import open_database, run_write
+    from ticketing.store.db import open_database, run_write
 
     engine = open_database(url)
     now = datetime.fromisoformat(now_iso)

@@ -6,10 +6,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import ticketing.models  # noqa: F401
-from ticketing.db import SCHEMA_REVISION, current_revision
-from ticketing.migrate import head_revision
-from ticketing.search import include_name
+import ticketing.store.models  # noqa: F401
+from ticketing.store.db import SCHEMA_REVISION, current_revision
+from ticketing.store.migrate import head_revision
+from ticketing.store.search import include_name
 
 
 def test_code_expects_the_newest_migration():

@@ -15,18 +15,18 @@ from sqlmodel import select
 from tests.cli_helpers import make_config, run_cli
 from tests.conftest import count
 from tests.factories import inbound
-from ticketing import safety
 from ticketing.errors import AduanError, PermissionDenied
-from ticketing.privacy import (
+from ticketing.privacy import safety
+from ticketing.privacy.redact import redact
+from ticketing.privacy.rules import (
     MOVE_TO_DM_TEMPLATE,
     PURGED_TEXT,
     public_reply_guard,
     purge,
     reply_advice,
 )
-from ticketing.redact import redact
-from ticketing.roles import Actor
-from ticketing.safety import contains_contact, contains_nik, mask_personal, mask_sensitive, pseudonymise
+from ticketing.privacy.safety import contains_contact, contains_nik, mask_personal, mask_sensitive, pseudonymise
+from ticketing.workflow.roles import Actor
 
 NIK = "3329014506900002"
 SUPERVISOR = Actor("kabid1", "supervisor")
@@ -116,7 +116,7 @@ def test_log_pseudonyms_are_joinable_and_unreadable():
 
 def test_configured_log_key_makes_pseudonyms_stable(monkeypatch):
     from ticketing.config import load_settings
-    from ticketing.privacy import install_log_key
+    from ticketing.privacy.rules import install_log_key
 
     monkeypatch.setattr(safety, "_log_key", safety._log_key)  # restored after the test
     settings_ = load_settings(None, environ={}, overrides={("privacy", "log_key_env"): "TEST_LOG_KEY"})
@@ -132,16 +132,16 @@ def test_configured_log_key_makes_pseudonyms_stable(monkeypatch):
 # --- public NIK: flag, advice, guard ----------------------------------------------------------------
 
 def _ingest(engine, now, messages):
-    from ticketing.db import write_session
-    from ticketing.ingest import ingest_batch
+    from ticketing.intake.ingest import ingest_batch
+    from ticketing.store.db import write_session
 
     with write_session(engine) as session:
         ingest_batch(session, "fb-test", messages, now=now)
 
 
 def test_public_nik_flags_the_ticket_once(engine, now):
-    from ticketing.db import read_session
-    from ticketing.models import Ticket
+    from ticketing.store.db import read_session
+    from ticketing.store.models import Ticket
 
     base = now - timedelta(hours=1)
     _ingest(engine, now, [
@@ -161,7 +161,7 @@ def test_public_nik_flags_the_ticket_once(engine, now):
 
 
 def test_reply_advice_and_public_reply_guard():
-    from ticketing.models import Ticket
+    from ticketing.store.models import Ticket
 
     public = Ticket(ref="ADU-2026-000001", channel="fb", thread_key="t", is_public=True, flags="public_nik",
                     received_at=None)
@@ -176,9 +176,9 @@ def test_reply_advice_and_public_reply_guard():
 
 
 def test_workflow_reply_refuses_a_nik_in_a_public_reply_by_default(engine, now):
-    from ticketing.db import write_session
-    from ticketing.models import Message, Ticket
-    from ticketing.workflow import reply
+    from ticketing.store.db import write_session
+    from ticketing.store.models import Message, Ticket
+    from ticketing.workflow.transitions import reply
 
     _ingest(engine, now, [inbound(1, base=now - timedelta(hours=1), text="nik saya error", is_private=False)])
     with write_session(engine) as session:
@@ -194,9 +194,9 @@ def test_workflow_reply_refuses_a_nik_in_a_public_reply_by_default(engine, now):
 def _closed_tickets(engine, now):
     """Ticket 1 closed 400 days ago (with an edit, an attachment), 2 dismissed 400 days ago,
     3 closed 10 days ago, 4 still open and old."""
-    from ticketing.db import write_session
-    from ticketing.models import AttachmentRecord, Message, MessageRevision, Ticket
-    from ticketing.workflow import dismiss, resolve
+    from ticketing.store.db import write_session
+    from ticketing.store.models import AttachmentRecord, Message, MessageRevision, Ticket
+    from ticketing.workflow.transitions import dismiss, resolve
 
     old = now - timedelta(days=420)
     _ingest(engine, now, [
@@ -218,9 +218,9 @@ def _closed_tickets(engine, now):
 
 
 def test_purge_removes_old_bodies_and_keeps_the_recap_figures(engine, now):
-    from ticketing.audit import verify_chain
-    from ticketing.db import read_session, write_session
-    from ticketing.models import AttachmentRecord, Event, Message, MessageRevision, Ticket
+    from ticketing.store.db import read_session, write_session
+    from ticketing.store.models import AttachmentRecord, Event, Message, MessageRevision, Ticket
+    from ticketing.workflow.audit import verify_chain
 
     ids = _closed_tickets(engine, now)
     with write_session(engine) as session:
@@ -254,7 +254,7 @@ def test_purge_removes_old_bodies_and_keeps_the_recap_figures(engine, now):
 
 
 def test_purge_is_for_supervisors_only(engine, now):
-    from ticketing.db import write_session
+    from ticketing.store.db import write_session
 
     with write_session(engine) as session, pytest.raises(PermissionDenied):
         purge(session, ADMIN, now, 365)
@@ -263,7 +263,7 @@ def test_purge_is_for_supervisors_only(engine, now):
 
 
 def test_cli_privacy_purge(tmp_path, now):
-    from ticketing.db import open_database
+    from ticketing.store.db import open_database
 
     config = make_config(tmp_path)
     engine = open_database(f"sqlite:///{tmp_path / 'aduan.db'}", auto_upgrade=True)

@@ -11,12 +11,12 @@ from sqlmodel import Session
 
 from tests.ticketing.recap_data import DAILY_NOV_3, EXPECTED, NIK, build_month, utc
 from ticketing.app import App
-from ticketing.calendar import OfficeCalendar
 from ticketing.config import RamadanHours, Settings, SlaSettings
-from ticketing.export import Section, mask_handle, parse_notes, scrub, write_csv, write_xlsx
-from ticketing.models import Event, Notification, Ticket
-from ticketing.recap import daily_job, daily_recap, mark_recapped, monthly_recap
-from ticketing.recap_sql import LocalClock, answer_time_distribution, month_period
+from ticketing.reports.export import Section, mask_handle, parse_notes, scrub, write_csv, write_xlsx
+from ticketing.reports.recap import daily_job, daily_recap, mark_recapped, monthly_recap
+from ticketing.reports.recap_sql import LocalClock, answer_time_distribution, month_period
+from ticketing.sla.calendar import OfficeCalendar
+from ticketing.store.models import Event, Notification, Ticket
 
 AFTER_NOVEMBER = utc("2026-12-05 03:00")
 

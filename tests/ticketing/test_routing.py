@@ -196,11 +196,11 @@ def test_a_missing_rules_file_is_a_config_error(tmp_path):
 def test_ingest_classifies_new_tickets_and_never_overwrites_a_correction(engine, now):
     from ticketing.app import App
     from ticketing.config import load_settings
-    from ticketing.db import read_session, write_session
-    from ticketing.ingest import ingest_batch
-    from ticketing.models import Ticket
-    from ticketing.roles import Actor
-    from ticketing.workflow import set_classification
+    from ticketing.intake.ingest import ingest_batch
+    from ticketing.store.db import read_session, write_session
+    from ticketing.store.models import Ticket
+    from ticketing.workflow.roles import Actor
+    from ticketing.workflow.transitions import set_classification
 
     policy = App(load_settings(None, environ={}), environ={}).ingest_policy()
     base = now - timedelta(hours=2)

@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from tests.cli_helpers import ROOT, make_config
 from tests.conftest import PINNED_NOW, count
 from tests.fakes.echo_channel import EchoCollector, EchoServer, seed_ticket, settings_for
-from ticketing import outbox, workflow
 from ticketing.app import App
-from ticketing.db import read_session, write_session
-from ticketing.inline import run_inline_work
-from ticketing.models import CollectorState, Message, Ticket
-from ticketing.roles import Actor
+from ticketing.background.inline import run_inline_work
+from ticketing.outbound import outbox
+from ticketing.store.db import read_session, write_session
+from ticketing.store.models import CollectorState, Message, Ticket
+from ticketing.workflow import transitions as workflow
+from ticketing.workflow.roles import Actor
 
 NOW = PINNED_NOW
 ADMIN = Actor("admin1", "admin")
@@ -27,7 +28,7 @@ ADMIN = Actor("admin1", "admin")
 
 @pytest.fixture
 def echo(monkeypatch):
-    from collectors import registry
+    from ticketing.contract import registry
 
     monkeypatch.setitem(registry.available(), "echo", type("E", (), {"load": staticmethod(lambda: EchoCollector)}))
     with EchoServer() as server:

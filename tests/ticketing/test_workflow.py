@@ -9,14 +9,14 @@ from sqlmodel import select
 
 from tests.conftest import count
 from tests.factories import inbound
-from ticketing import workflow
-from ticketing.audit import verify_chain
-from ticketing.db import read_session, write_session
 from ticketing.errors import InvalidTransition, PermissionDenied
-from ticketing.ingest import ingest_batch
-from ticketing.models import Event, Message, Ticket
-from ticketing.roles import Actor
-from ticketing.statuses import TRANSITIONS, TicketStatus
+from ticketing.intake.ingest import ingest_batch
+from ticketing.store.db import read_session, write_session
+from ticketing.store.models import Event, Message, Ticket
+from ticketing.workflow import transitions as workflow
+from ticketing.workflow.audit import verify_chain
+from ticketing.workflow.roles import Actor
+from ticketing.workflow.statuses import TRANSITIONS, TicketStatus
 
 ADMIN = Actor("admin1", "admin")
 CAPIL = Actor("capil1", "teknis", "CAPIL")

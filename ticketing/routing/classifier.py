@@ -30,7 +30,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class RoutingResult:
-    """What ingest stores (the fields of `ticketing.ingest.Classification`, which it reads by name)
+    """What ingest stores (the fields of `ticketing.intake.ingest.Classification`, which it reads by name)
     plus why, for `aduan classify`. Not a subclass, so classifying never imports the database layer."""
 
     kind: str | None

@@ -1,0 +1,58 @@
+"""Find collector classes through the `aduan.collectors` entry-point group.
+
+Built-in channels are declared in pyproject.toml exactly like a third-party plugin would be,
+so both load the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from ticketing.clock import Clock
+from ticketing.config import ChannelSettings, unknown_key_hint
+from ticketing.contract.collector import Collector
+from ticketing.errors import ConfigError
+
+GROUP = "aduan.collectors"
+
+
+@lru_cache(maxsize=1)
+def available() -> dict[str, object]:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group=GROUP)}
+
+
+def collector_class(type_name: str) -> type[Collector]:
+    entry = available().get(type_name)
+    if entry is None:
+        known = ", ".join(sorted(available())) or "none (is aduan installed with pip install -e .?)"
+        raise ConfigError(f"channel type {type_name!r} is unknown; installed types: {known}")
+    try:
+        return entry.load()
+    except ImportError as exc:
+        raise ConfigError(f"channel type {type_name!r} cannot be loaded: {exc}. Install the package it "
+                          f"needs into aduan's environment (pip install -e . in the aduan checkout)") from None
+
+
+def build_collector(channel: ChannelSettings, environ: Mapping[str, str] | None = None,
+                    clock: Clock | None = None) -> Collector:
+    """Validate the channel's own section with its collector's settings model and construct it."""
+    cls = collector_class(channel.type)
+    section = channel.section()
+    settings = section
+    if cls.settings_model is not None:
+        from pydantic import ValidationError
+
+        try:
+            settings = cls.settings_model.model_validate(section)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"channels ({channel.name}).{'.'.join(str(p) for p in e['loc'])}: "
+                + (f"unknown key; {unknown_key_hint(tuple(e['loc']), cls.settings_model)}"
+                   if e["type"] == "extra_forbidden" else e["msg"])
+                for e in exc.errors()
+            )
+            raise ConfigError(f"invalid channel configuration: {problems}") from None
+    return cls(channel.name, settings, environ, clock=clock)

@@ -1,0 +1,264 @@
+"""The outbox: replies are rows first and channel calls second, and each is sent exactly once.
+
+`workflow.reply` commits an outbound message in state `pending`. Delivery claims it
+(`pending -> sending`, a conditional UPDATE; `FOR UPDATE SKIP LOCKED` first on PostgreSQL so a
+second worker moves on instead of waiting), calls the channel, then stores the channel's id and
+`sent`. Telegram, the Graph API and X DMs take no idempotency key, so a row found still in
+`sending` after its lease means a process died between the call and the commit: nobody can tell
+whether the citizen got it. Such rows become `unknown` and wait on the "verify, then resend"
+list (`aduan outbox list`); they are never resent automatically.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from ticketing.errors import AduanError, InvalidTransition, NotFound
+from ticketing.faults import crash_point
+from ticketing.privacy.redact import redact
+
+log = logging.getLogger("aduan.outbox")
+
+PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed", "unknown"
+SEND_LEASE = timedelta(minutes=10)  # longer than the deliver job's timeout: a live sender never loses its row
+MAX_ATTEMPTS = 6  # transient failures before the row is `failed`
+BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)  # after the 1st, 2nd, ... transient failure
+UNKNOWN_REASON = "pengiriman terputus setelah dimulai: cek di kanal, lalu `aduan outbox resend` atau `mark-sent`"
+
+
+def _tables():
+    from ticketing.store.models import Message, Ticket
+
+    return Message.__table__, Ticket.__table__
+
+
+def claim(session, message_id: int, now: datetime) -> bool:
+    """Take a pending, due message for sending; False if someone else has it or it is not due."""
+    m, _t = _tables()
+    ready = sa.and_(m.c.id == message_id, m.c.direction == "out", m.c.delivery_state == PENDING,
+                    sa.or_(m.c.next_attempt_at.is_(None), m.c.next_attempt_at <= now))
+    if session.get_bind().dialect.name == "postgresql":
+        locked = session.execute(sa.select(m.c.id).where(ready).with_for_update(skip_locked=True)).first()
+        if locked is None:
+            return False
+    result = session.execute(sa.update(m).where(ready).values(
+        delivery_state=SENDING, delivery_attempts=m.c.delivery_attempts + 1, next_attempt_at=now + SEND_LEASE))
+    return result.rowcount == 1
+
+
+def build_outbound(session, message_id: int):
+    """The reply as the channel needs it: thread, the citizen's last message, the recipient."""
+    from ticketing.contract import OutboundMessage
+
+    m, t = _tables()
+    message = session.execute(sa.select(m).where(m.c.id == message_id)).one()
+    ticket = session.execute(sa.select(t).where(t.c.id == message.ticket_id)).one()
+    last_in = session.execute(
+        sa.select(m.c.external_id, m.c.author_id, m.c.is_private, m.c.subject, m.c.sent_at)
+        .where(m.c.ticket_id == ticket.id, m.c.direction == "in").order_by(m.c.sent_at.desc(), m.c.id.desc())
+        .limit(1)).first()
+    return OutboundMessage(
+        channel=ticket.channel, thread_key=ticket.thread_key, text=message.text,
+        in_reply_to=last_in.external_id if last_in else None, recipient_id=last_in.author_id if last_in else None,
+        is_private=bool(last_in.is_private) if last_in else not ticket.is_public,
+        subject=last_in.subject if last_in else None, ticket_ref=ticket.ref, local_id=str(message.id),
+        context={"ticket_id": ticket.id, "message_id": message.id,
+                 # channels with a customer-service window (WhatsApp, Messenger) check it before sending
+                 "last_inbound_at": last_in.sent_at.isoformat() if last_in else None},
+    )
+
+
+@dataclass
+class Outcome:
+    state: str  # sent / pending (retry later) / failed / unknown / skipped (not ours to send)
+    retry_at: datetime | None = None
+    external_id: str | None = None
+    error: str | None = None
+
+
+def _default_factory(app):
+    from ticketing.contract.registry import build_collector
+
+    def build(channel: str):
+        # window checks (24 h) use the same, possibly pinned, clock
+        return build_collector(app.settings.channel(channel), app.environ, clock=app.now)
+
+    return build
+
+
+def deliver(app, message_id: int, collector_factory=None) -> Outcome:
+    """Send one outbox row through its ticket's channel, at most once."""
+    from ticketing.contract import AuthExpired, CollectorError, RateLimited, SendRefused, TransientError
+    from ticketing.store.db import write_session
+
+    now = app.now()
+    with write_session(app.engine) as session:
+        if not claim(session, message_id, now):
+            return Outcome("skipped")
+        outbound = build_outbound(session, message_id)
+    factory = collector_factory or _default_factory(app)
+    try:
+        result = factory(outbound.channel).send(outbound)
+    except RateLimited as exc:
+        return _retry(app, message_id, str(exc), exc.retry_at)
+    except TransientError as exc:
+        return _retry(app, message_id, str(exc), None)
+    except AuthExpired as exc:
+        return _fail(app, message_id, str(exc), reauth_channel=outbound.channel)
+    except (SendRefused, CollectorError, AduanError) as exc:
+        return _fail(app, message_id, str(exc))
+    except Exception as exc:  # a bug or an unexpected library error: the call may have gone out
+        return _mark(app, message_id, UNKNOWN, f"{type(exc).__name__}: {exc}", action="delivery_unknown")
+    crash_point("after_send")
+    return _mark_sent(app, message_id, result.external_id)
+
+
+
+
+def _ticket_of(session, message_id: int) -> tuple[int | None, str | None]:
+    m, t = _tables()
+    row = session.execute(sa.select(m.c.ticket_id, t.c.status).join(t, t.c.id == m.c.ticket_id)
+                          .where(m.c.id == message_id)).first()
+    return (row.ticket_id, row.status) if row else (None, None)
+
+
+def _event(session, message_id: int, now: datetime, action: str, detail: dict, actor: str = "system") -> None:
+    from ticketing.workflow.audit import EventDraft, record_event
+
+    ticket_id, status = _ticket_of(session, message_id)
+    record_event(session, EventDraft(ticket_id, now, actor, action, status, status, {"message_id": message_id,
+                                                                                    **detail}))
+
+
+def _mark_sent(app, message_id: int, external_id: str) -> Outcome:
+    from ticketing.store.db import write_session
+
+    m, _t = _tables()
+    now = app.now()
+    with write_session(app.engine) as session:
+        session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == SENDING).values(
+            delivery_state=SENT, external_id=external_id, delivered_at=now, delivery_error=None,
+            next_attempt_at=None))
+        _event(session, message_id, now, "delivered", {"external_id": external_id})
+    return Outcome(SENT, external_id=external_id)
+
+
+def _retry(app, message_id: int, error: str, retry_at: datetime | None) -> Outcome:
+    from ticketing.store.db import write_session
+
+    m, _t = _tables()
+    now = app.now()
+    with write_session(app.engine) as session:
+        attempts = session.execute(sa.select(m.c.delivery_attempts).where(m.c.id == message_id)).scalar() or 1
+    if attempts >= MAX_ATTEMPTS:
+        return _fail(app, message_id, f"{error} (menyerah setelah {attempts} percobaan)")
+    wait = timedelta(seconds=BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1])
+    at = max(retry_at, now) if retry_at is not None else now + wait
+    with write_session(app.engine) as session:
+        session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == SENDING).values(
+            delivery_state=PENDING, next_attempt_at=at, delivery_error=redact(error)[:1000]))
+    log.warning("reply %s: will retry at %s: %s", message_id, at.isoformat(), redact(error))
+    return Outcome(PENDING, retry_at=at, error=redact(error))
+
+
+def _fail(app, message_id: int, error: str, reauth_channel: str | None = None) -> Outcome:
+    outcome = _mark(app, message_id, FAILED, error, action="delivery_failed", reauth_channel=reauth_channel)
+    log.error("reply %s failed: %s", message_id, redact(error))
+    return outcome
+
+
+def _mark(app, message_id: int, state: str, error: str, action: str, reauth_channel: str | None = None) -> Outcome:
+    from ticketing.store.db import write_session
+
+    m, _t = _tables()
+    now = app.now()
+    text = redact(error)[:1000]
+    with write_session(app.engine) as session:
+        session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == SENDING).values(
+            delivery_state=state, next_attempt_at=None, delivery_error=text))
+        _event(session, message_id, now, action, {"error": text})
+        if reauth_channel:
+            flag_reauth(session, app, reauth_channel, text, now)
+    return Outcome(state, error=text)
+
+
+def flag_reauth(session, app, channel: str, error: str, now: datetime) -> None:
+    """A send found the token dead: mark the channel and alert once a day."""
+    from ticketing.outbound.notify import KIND_REAUTH, Draft, queue
+    from ticketing.store.models import CollectorState
+
+    state = session.get(CollectorState, channel) or CollectorState(channel=channel)
+    state.needs_reauth, state.last_error, state.last_error_at = True, error[:500], now
+    session.add(state)
+    session.flush()
+    day = app.calendar.local_date(now).isoformat()
+    queue(session, [Draft(f"reauth:{channel}:{day}", KIND_REAUTH,
+                          f"Kanal {channel} perlu otorisasi ulang: balasan tidak bisa dikirim.\n{error[:300]}")], now)
+
+
+def expire_sending(session, now: datetime) -> list[int]:
+    """Rows still `sending` after their lease: the sender died mid-call. Verify, never resend blindly."""
+    m, _t = _tables()
+    ids = sorted(session.execute(
+        sa.update(m).where(m.c.delivery_state == SENDING, m.c.next_attempt_at <= now)
+        .values(delivery_state=UNKNOWN, next_attempt_at=None, delivery_error=UNKNOWN_REASON)
+        .returning(m.c.id)).scalars())
+    for message_id in ids:
+        _event(session, message_id, now, "delivery_unknown", {"error": UNKNOWN_REASON})
+    return ids
+
+
+def due_for_delivery(session, now: datetime, limit: int = 100) -> list[int]:
+    m, _t = _tables()
+    return list(session.execute(sa.select(m.c.id).where(
+        m.c.delivery_state == PENDING, m.c.direction == "out",
+        sa.or_(m.c.next_attempt_at.is_(None), m.c.next_attempt_at <= now)).order_by(m.c.id).limit(limit)).scalars())
+
+
+def list_outbox(session, states: list[str], limit: int = 200) -> list[dict]:
+    m, t = _tables()
+    rows = session.execute(
+        sa.select(m.c.id, m.c.ticket_id, t.c.ref, m.c.channel, m.c.text, m.c.delivery_state, m.c.delivery_attempts,
+                  m.c.delivery_error, m.c.created_at, m.c.delivered_at, m.c.next_attempt_at, m.c.external_id)
+        .join(t, t.c.id == m.c.ticket_id).where(m.c.direction == "out", m.c.delivery_state.in_(states))
+        .order_by(m.c.id).limit(limit))
+    return [dict(r._mapping) for r in rows]
+
+
+def _get_out(session, message_id: int):
+    m, _t = _tables()
+    row = session.execute(sa.select(m.c.id, m.c.delivery_state, m.c.ticket_id)
+                          .where(m.c.id == message_id, m.c.direction == "out")).first()
+    if row is None:
+        raise NotFound(f"balasan {message_id} tidak ada di outbox")
+    return row
+
+
+def resend(session, message_id: int, actor: str, now: datetime) -> None:
+    """An admin checked the channel and the citizen did not get it: queue it again."""
+    m, _t = _tables()
+    row = _get_out(session, message_id)
+    if row.delivery_state not in (UNKNOWN, FAILED):
+        raise InvalidTransition(f"balasan {message_id} berstatus {row.delivery_state}; hanya yang "
+                                f"'{UNKNOWN}' atau '{FAILED}' yang bisa dikirim ulang")
+    session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == row.delivery_state).values(
+        delivery_state=PENDING, next_attempt_at=None, delivery_error=None, delivery_attempts=0))
+    _event(session, message_id, now, "delivery_resend", {"previous": row.delivery_state}, actor)
+
+
+def mark_sent(session, message_id: int, actor: str, now: datetime, external_id: str | None = None) -> None:
+    """An admin found the reply on the channel: record it as delivered without sending again."""
+    m, _t = _tables()
+    row = _get_out(session, message_id)
+    if row.delivery_state not in (UNKNOWN, FAILED):
+        raise InvalidTransition(f"balasan {message_id} berstatus {row.delivery_state}; hanya yang "
+                                f"'{UNKNOWN}' atau '{FAILED}' yang bisa ditandai terkirim")
+    values = {"delivery_state": SENT, "delivered_at": now, "delivery_error": None, "next_attempt_at": None}
+    if external_id:
+        values["external_id"] = external_id
+    session.execute(sa.update(m).where(m.c.id == message_id).values(**values))
+    _event(session, message_id, now, "delivery_marked_sent", {"external_id": external_id}, actor)
