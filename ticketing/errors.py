@@ -32,6 +32,10 @@ class ConfigError(AduanError):
     """The configuration is invalid; the message names the key, the value and the fix."""
 
 
+class InvalidSection(ConfigError):
+    """A section of the configuration file has an unknown or invalid key (not a missing variable)."""
+
+
 # -- what the caller does -------------------------------------------------------------------
 
 

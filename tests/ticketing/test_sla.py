@@ -225,12 +225,15 @@ def test_notifications_without_routes_are_skipped_not_lost(app):
     assert states == {"skipped"}
 
 
-def test_bad_notification_config_names_the_key(db_url):
+def test_bad_notification_config_names_the_key(tmp_path):
+    from ticketing.config import load_settings
     from ticketing.errors import ConfigError
 
     # the section is typed: the missing key is named when the configuration is read
+    path = tmp_path / "config.yaml"
+    path.write_text("notifications:\n  telegram: {chat_id: '1'}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="notifications.telegram.bot_token_env"):
-        make_app(db_url, notifications={"telegram": {"chat_id": "1"}})
+        load_settings(str(path), environ={})
 
 
 def test_recompute_after_a_calendar_change(db_url):

@@ -12,7 +12,7 @@ from functools import lru_cache
 from ticketing.clock import Clock
 from ticketing.config import ChannelSettings, unknown_key_hint
 from ticketing.contract.collector import Collector
-from ticketing.errors import ConfigError
+from ticketing.errors import ConfigError, InvalidSection
 
 GROUP = "aduan.collectors"
 
@@ -54,5 +54,5 @@ def build_collector(channel: ChannelSettings, environ: Mapping[str, str] | None 
                    if e["type"] == "extra_forbidden" else e["msg"])
                 for e in exc.errors()
             )
-            raise ConfigError(f"invalid channel configuration: {problems}") from None
+            raise InvalidSection(f"invalid channel configuration: {problems}") from None
     return cls(channel.name, settings, environ, clock=clock)

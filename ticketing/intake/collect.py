@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ticketing.contract import AuthExpired, Batch, CollectorError, RateLimited, encode_cursor
-from ticketing.errors import AduanError, ConfigError
+from ticketing.errors import AduanError, InvalidSection
 from ticketing.intake import channel_state
 from ticketing.intake.ingest import IngestResult
 from ticketing.privacy.redact import redact
@@ -119,7 +119,7 @@ def run_channel(app: App, settings: ChannelSettings, *, since: datetime | None =
 
 def _failed(run: ChannelRun, exc: BaseException) -> ChannelRun:
     run.outcome = FAILED
-    run.config_error = isinstance(exc, ConfigError)
+    run.config_error = isinstance(exc, InvalidSection)
     if isinstance(exc, AduanError):
         run.error = redact(exc)
     else:  # a bug or a library error: keep its type so it can be found
