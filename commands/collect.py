@@ -167,7 +167,7 @@ def status_rows(app) -> list[dict]:
 
     import sqlalchemy as sa
 
-    from ticketing.intake.channel_state import all_states, budget_view, decode_cursor
+    from ticketing.intake.channel_state import all_states, budget_view, cursor_for_display
     from ticketing.store.db import read_session
     from ticketing.store.models import Message
     from ticketing.workflow.views import iso
@@ -192,7 +192,7 @@ def status_rows(app) -> list[dict]:
             "last_error": state.last_error if state else None,
             "last_error_at": iso(state.last_error_at) if state else None,
             "messages_today": int(today.get(channel.name, 0)),
-            "cursor": decode_cursor(state.cursor) if state else None,
+            "cursor": cursor_for_display(state.cursor) if state else None,
             "needs_reauth": bool(state.needs_reauth) if state else False,
             "budget_used": budget.used if budget else None, "budget_limit": budget.limit if budget else None,
             "budget_month": budget.month if budget else None,

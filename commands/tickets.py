@@ -337,8 +337,10 @@ def tag(ctx: typer.Context, ticket_id: str = TICKET_ARG,
     from ticketing.workflow import transitions as workflow
 
     def work(session, ticket, actor, now):
+        from ticketing.store.flags import parse_flags
+
         workflow.tag(session, ticket, tags, actor, now)
-        return {"tags": [t for t in ticket.tags.split(",") if t]}
+        return {"tags": parse_flags(ticket.tags)}
 
     perform(ctx, "tag", ticket_id, as_json, work)
 

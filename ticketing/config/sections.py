@@ -99,7 +99,6 @@ class SlaSettings(Strict):
 
 class IngestSettings(Strict):
     reopen_window_days: int = Field(default=7, ge=0, le=365)
-    bulk_chunk_size: int = Field(default=5000, ge=1, le=100000)
 
 
 class ChannelSettings(BaseModel):

@@ -15,17 +15,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from ticketing.contract import InboundMessage
+from ticketing.store.flags import add_flag
 from ticketing.store.models import Message, Ticket
 from ticketing.workflow.audit import EventDraft, record_event
 
 BOUNCE_FLAG = "bounce"  # set by a collector on a message that reports a failed delivery
 TICKET_FLAG = "delivery_failed"
 MAX_REASON = 500
-
-
-def _add_flag(flags: str, flag: str) -> str:
-    parts = [f for f in (flags or "").split(",") if f]
-    return ",".join(parts if flag in parts else [*parts, flag])
 
 
 def mark_bounced(session: Session, message_id: str, reason: str, now: datetime,
@@ -51,7 +47,7 @@ def mark_bounced(session: Session, message_id: str, reason: str, now: datetime,
     session.add(message)
     ticket = session.get(Ticket, message.ticket_id) if message.ticket_id is not None else None
     if ticket is not None:
-        ticket.flags = _add_flag(ticket.flags, TICKET_FLAG)
+        ticket.flags = add_flag(ticket.flags, TICKET_FLAG)
         session.add(ticket)
         record_event(session, EventDraft(ticket.id, now, "system", "delivery_failed", ticket.status, ticket.status,
                                          {"message_id": message.id, "previous_state": previous,

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from ticketing.errors import LeaseLost
 from ticketing.privacy.redact import redact
 from ticketing.store.models import CollectorState, Notification
+from ticketing.store.sql import insert_row_ignoring
 
 LEASE_TTL = timedelta(minutes=15)  # longer than a normal run; a crashed run frees the channel after this
 ERROR_CHARS = 500  # enough for a useful message, short enough for a status table
@@ -47,20 +48,8 @@ def new_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _insert_ignoring(session: Session, table: sa.Table, values: dict, keys: list[str]) -> bool:
-    """Insert unless the key exists; True when a row was inserted (RETURNING, since rowcount is
-    unreliable for ON CONFLICT inserts that the PostgreSQL dialect already gives a RETURNING)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
-    key_column = table.c[keys[0]]
-    return session.execute(statement.returning(key_column)).first() is not None
-
-
 def ensure_row(session: Session, channel: str) -> None:
-    _insert_ignoring(session, STATE, {"channel": channel, "needs_reauth": False, "budget_used": 0}, ["channel"])
+    insert_row_ignoring(session, STATE, {"channel": channel, "needs_reauth": False, "budget_used": 0}, ["channel"])
 
 
 def acquire_lease(session: Session, channel: str, owner: str, now: datetime, ttl: timedelta = LEASE_TTL) -> bool:
@@ -123,7 +112,7 @@ def record_auth_expired(session: Session, channel: str, now: datetime, error: st
     text = redact(error)[:ERROR_CHARS]
     _update(session, channel, needs_reauth=True, last_error=text, last_error_at=now)
     day = now.astimezone(ZoneInfo(timezone)).date().isoformat()
-    queued = _insert_ignoring(session, Notification.__table__, {
+    queued = insert_row_ignoring(session, Notification.__table__, {
         "key": f"reauth:{channel}:{day}", "kind": "reauth", "recipient": "", "via": "",  # "": the staff group
         "text": f"Kanal {channel} perlu otorisasi ulang: {text}", "state": "pending", "attempts": 0,
         "created_at": now,
@@ -156,7 +145,7 @@ def add_reads(session: Session, channel: str, month: str, reads: int) -> None:
     )
 
 
-def decode_cursor(text: str | None) -> object:
+def cursor_for_display(text: str | None) -> object:
     """The stored cursor for display: parsed JSON when it is JSON, the text otherwise."""
     if text is None:
         return None

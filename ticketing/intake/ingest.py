@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,7 @@ from sqlmodel import Session
 
 from ticketing.contract import InboundMessage, QuarantinedItem
 from ticketing.store import bulk
+from ticketing.store.flags import add_flag
 from ticketing.store.models import (
     CollectorState,
     Contact,
@@ -31,6 +31,7 @@ from ticketing.store.models import (
     Quarantine,
     Ticket,
 )
+from ticketing.store.sql import advisory_lock, insert_ignoring, param_mark
 from ticketing.workflow.audit import EventDraft, append_events
 from ticketing.workflow.statuses import OPEN_STATUSES, TicketStatus
 
@@ -63,7 +64,6 @@ class IngestPolicy:
     reopen_window: timedelta = timedelta(days=7)
     due_at: Callable[[datetime, Classification | None], datetime | None] = lambda received, _c: None
     classify: Callable[[str], Classification] | None = None
-    mask: Callable[[str], str] = lambda text: text
 
 
 @dataclass
@@ -114,9 +114,7 @@ def _validate(message: InboundMessage, now: datetime) -> str | None:
 
 
 def _lock_channel(session: Session, channel: str) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"ingest:{channel}".encode())
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+    advisory_lock(session, f"ingest:{channel}")
 
 
 def ingest_batch(
@@ -189,30 +187,15 @@ def _apply_edits(session: Session, edits: list[InboundMessage], existing: dict[s
         stored = session.get(Message, message_id)
         if stored is None or stored.text == edit.text:
             continue
-        revision = _insert_ignoring(session, MessageRevision.__table__, ["message_id", "edited_at"]).values(
+        revision = insert_ignoring(session, MessageRevision.__table__, ["message_id", "edited_at"]).values(
             message_id=message_id, previous_text=stored.text, edited_at=edit.sent_at, raw=edit.raw_json(),
         )
         if session.execute(revision).rowcount:
             stored.text = edit.text
-            stored.flags = _add_flag(stored.flags, "edited")
+            stored.flags = add_flag(stored.flags, "edited")
             session.add(stored)
             changed += 1
     return changed
-
-
-def _insert_ignoring(session: Session, table: sa.Table, keys: list[str]):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing(index_elements=keys)
-
-
-def _add_flag(flags: str, flag: str) -> str:
-    parts = [f for f in flags.split(",") if f]
-    if flag not in parts:
-        parts.append(flag)
-    return ",".join(parts)
 
 
 def _store_new(session: Session, channel: str, channel_type: str, new_messages: list[InboundMessage],
@@ -309,7 +292,7 @@ def _candidate_tickets(session: Session, channel: str, thread_keys: list[str]) -
     found: dict[str, _Thread] = {}
     keys = list(dict.fromkeys(thread_keys))
     conn = session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = param_mark(conn.dialect)
     read_time = Ticket.__table__.c.answered_at.type.dialect_impl(conn.dialect).result_processor(conn.dialect, None)
     for start in range(0, len(keys), bulk.IN_CHUNK):
         chunk = keys[start:start + bulk.IN_CHUNK]
@@ -403,7 +386,7 @@ def _update_existing(session: Session, threads: list[_Thread], now: datetime) ->
     rows = [{"id": t.ticket_id, "message_count": t.count, "last_message_at": t.last_at} for t in threads]
     if rows:
         dialect = session.get_bind().dialect
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        mark = param_mark(dialect)
         bind = bulk.row_binder(Ticket.__table__, ["message_count", "last_message_at", "id"], dialect)
         sql = (f"UPDATE ticket SET message_count = message_count + {mark}, "
                f"last_message_at = CASE WHEN last_message_at IS NULL OR last_message_at < {mark} "

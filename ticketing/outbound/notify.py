@@ -23,6 +23,7 @@ from ticketing.config import EmailTarget, NotificationSettings, TelegramTarget
 from ticketing.errors import AduanError
 from ticketing.privacy.redact import redact
 from ticketing.privacy.safety import mask_sensitive
+from ticketing.store.flags import parse_flags
 
 log = logging.getLogger("aduan.notify")
 
@@ -218,7 +219,7 @@ def send_pending(app, now: datetime, keys: Sequence[str] | None = None, limit: i
     config = app.settings.notifications
     report = SendReport()
     for row in _claim(app.engine, now, keys, limit):
-        done = [r for r in (row["via"] or "").split(",") if r]
+        done = parse_flags(row["via"])
         routes = [] if row["kind"] not in config.kinds else routes_for(config, app.settings.staff, row["recipient"])
         errors: list[str] = []
         transient = False

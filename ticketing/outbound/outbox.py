@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from ticketing.errors import AduanError, InvalidTransition, NotFound
 from ticketing.faults import crash_point
 from ticketing.privacy.redact import redact
+from ticketing.store.sql import is_postgres
 
 log = logging.getLogger("aduan.outbox")
 
@@ -41,7 +42,7 @@ def claim(session, message_id: int, now: datetime) -> bool:
     m, _t = _tables()
     ready = sa.and_(m.c.id == message_id, m.c.direction == "out", m.c.delivery_state == PENDING,
                     sa.or_(m.c.next_attempt_at.is_(None), m.c.next_attempt_at <= now))
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         locked = session.execute(sa.select(m.c.id).where(ready).with_for_update(skip_locked=True)).first()
         if locked is None:
             return False
@@ -182,22 +183,11 @@ def _mark(app, message_id: int, state: str, error: str, action: str, reauth_chan
             delivery_state=state, next_attempt_at=None, delivery_error=text))
         _event(session, message_id, now, action, {"error": text})
         if reauth_channel:
-            flag_reauth(session, app, reauth_channel, text, now)
+            from ticketing.intake.channel_state import record_auth_expired
+
+            record_auth_expired(session, reauth_channel, now, f"balasan tidak bisa dikirim. {text}",
+                                app.settings.office.timezone)
     return Outcome(state, error=text)
-
-
-def flag_reauth(session, app, channel: str, error: str, now: datetime) -> None:
-    """A send found the token dead: mark the channel and alert once a day."""
-    from ticketing.outbound.notify import KIND_REAUTH, Draft, queue
-    from ticketing.store.models import CollectorState
-
-    state = session.get(CollectorState, channel) or CollectorState(channel=channel)
-    state.needs_reauth, state.last_error, state.last_error_at = True, error[:500], now
-    session.add(state)
-    session.flush()
-    day = app.calendar.local_date(now).isoformat()
-    queue(session, [Draft(f"reauth:{channel}:{day}", KIND_REAUTH,
-                          f"Kanal {channel} perlu otorisasi ulang: balasan tidak bisa dikirim.\n{error[:300]}")], now)
 
 
 def expire_sending(session, now: datetime) -> list[int]:

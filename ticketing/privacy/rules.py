@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ticketing.errors import AduanError
 from ticketing.privacy.safety import contains_nik, set_log_key
+from ticketing.store.flags import has_flag
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -45,8 +46,7 @@ def public_reply_guard(ticket: Ticket, text: str) -> None:
 
 def reply_advice(ticket: Ticket) -> str | None:
     """The template to send before any public reply, when the citizen posted a NIK publicly."""
-    flags = {f for f in (ticket.flags or "").split(",") if f}
-    if ticket.is_public and PUBLIC_NIK_FLAG in flags:
+    if ticket.is_public and has_flag(ticket.flags, PUBLIC_NIK_FLAG):
         return MOVE_TO_DM_TEMPLATE
     return None
 

@@ -273,10 +273,9 @@ def _claim_day(session: Session, key: str, text: str, now: datetime) -> bool:
         from ticketing.outbound.notify import KIND_RECAP, Draft, queue
     except ImportError:  # no notifications module: record the claim only
         from ticketing.store.models import Notification
+        from ticketing.store.sql import insert_ignoring
 
-        dialect = session.get_bind().dialect.name
-        insert = sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert
-        stmt = insert(Notification.__table__).on_conflict_do_nothing(index_elements=["key"])
+        stmt = insert_ignoring(session, Notification.__table__, ["key"])
         result = session.execute(stmt, [{"key": key, "kind": "recap", "recipient": "", "via": "", "text": text,
                                          "state": "recorded", "attempts": 0, "created_at": now}])
         return (result.rowcount or 0) > 0

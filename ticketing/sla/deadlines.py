@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ticketing.errors import AduanError
 from ticketing.sla.tracking import OK, OPEN_CODES
+from ticketing.store.flags import add_flag, remove_flag
 
 RECOMPUTE_CHUNK = 2000  # tickets per transaction: short write locks on a shared SQLite file
 PAUSE_TAG = "menunggu-data"
@@ -107,8 +108,7 @@ def pause(session, app, ticket, actor, now: datetime) -> None:
     if ticket.sla_paused_at is not None:
         raise AduanError(f"tiket {ticket.ref} sudah dijeda sejak {ticket.sla_paused_at.isoformat()}")
     ticket.sla_paused_at = now
-    tags = [x for x in ticket.tags.split(",") if x]
-    ticket.tags = ",".join([*tags, PAUSE_TAG] if PAUSE_TAG not in tags else tags)
+    ticket.tags = add_flag(ticket.tags, PAUSE_TAG)
     session.add(ticket)
     _event(session, ticket, actor, now, "sla_paused", {"due_at": ticket.due_at.isoformat() if ticket.due_at else None})
 
@@ -129,7 +129,7 @@ def resume(session, app, ticket, actor, now: datetime) -> timedelta:
             if ticket.due_at - app.warn_before > now:
                 ticket.warn_notified_at = None
     ticket.sla_paused_at = None
-    ticket.tags = ",".join(x for x in ticket.tags.split(",") if x and x != PAUSE_TAG)
+    ticket.tags = remove_flag(ticket.tags, PAUSE_TAG)
     session.add(ticket)
     _event(session, ticket, actor, now, "sla_resumed", {"waited_seconds": int(waited.total_seconds()),
                                                         "due_at": ticket.due_at.isoformat() if ticket.due_at else None})

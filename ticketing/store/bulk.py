@@ -15,16 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from ticketing.store.sql import dialect_of, param_mark, placeholders
+
 IN_CHUNK = 900  # stays under SQLite's default limit of bound parameters per statement
-
-
-def dialect_of(session: Session):
-    return session.get_bind().dialect
-
-
-def _placeholder(dialect, count: int) -> str:
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    return ", ".join([mark] * count)
 
 
 def _fast_processor(column_type, dialect):
@@ -74,7 +67,7 @@ def insert_rows(session: Session, table: sa.Table, columns: Sequence[str], rows:
         return
     dialect = dialect_of(session)
     bind = row_binder(table, columns, dialect)
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({_placeholder(dialect, len(columns))})"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders(dialect, len(columns))})"
     if conflict:
         sql += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
     session.connection().exec_driver_sql(sql, [bind(row) for row in rows])
@@ -87,7 +80,7 @@ def update_rows(session: Session, table: sa.Table, columns: Sequence[str], rows:
     if not rows:
         return
     dialect = dialect_of(session)
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    mark = param_mark(dialect)
     bind = row_binder(table, [*columns, key], dialect)
     sets = ", ".join(f"{name} = {mark}" for name in columns)
     sql = f"UPDATE {table.name} SET {sets} WHERE {key} = {mark}"
@@ -120,7 +113,7 @@ def existing_keys(session: Session, table: sa.Table, fixed: dict[str, Any], colu
     found: dict[str, int] = {}
     conn = session.connection()
     dialect = conn.dialect
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    mark = param_mark(dialect)
     where_fixed = " AND ".join(f"{name} = {mark}" for name in fixed)
     unique = list(dict.fromkeys(values))
     if dialect.name == "postgresql":
@@ -135,7 +128,7 @@ def existing_keys(session: Session, table: sa.Table, fixed: dict[str, Any], colu
     for start in range(0, len(unique), IN_CHUNK):
         chunk = unique[start:start + IN_CHUNK]
         sql = (f"SELECT {column}, id FROM {table.name} WHERE {where_fixed} AND {column} IN "
-               f"({_placeholder(dialect, len(chunk))})")
+               f"({placeholders(dialect, len(chunk))})")
         for key, row_id in conn.exec_driver_sql(sql, (*fixed.values(), *chunk)):
             found[key] = row_id
     return found

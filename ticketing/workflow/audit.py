@@ -19,10 +19,11 @@ from sqlmodel import Session
 
 from ticketing.store import bulk
 from ticketing.store.models import Event
+from ticketing.store.sql import advisory_lock
 
 EVENT_COLUMNS = ("ticket_id", "at", "actor", "action", "from_status", "to_status", "detail", "prev_hash", "hash")
 
-CHAIN_LOCK_KEY = 0x616475616E  # "aduan": the advisory lock guarding the chain's tail on PostgreSQL
+CHAIN_LOCK = "audit-chain"  # the advisory lock guarding the chain's tail on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,7 @@ def event_hash(prev_hash: str, ticket_id: int | None, at: datetime, actor: str, 
 
 
 def _lock_chain(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_KEY})
+    advisory_lock(session, CHAIN_LOCK)
 
 
 def _tail_hash(session: Session) -> str:

@@ -27,7 +27,6 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
 }
 
 OPEN_STATUSES = frozenset({S.NEW, S.ESCALATED, S.FOLLOWED_UP})
-SLA_RUNNING = OPEN_STATUSES
 
 LABELS: dict[str, dict[TicketStatus, str]] = {
     "id": {
@@ -42,15 +41,8 @@ LABELS: dict[str, dict[TicketStatus, str]] = {
 
 CLOSE_REASONS = ("spam", "duplikat", "terima-kasih", "bukan-kewenangan")
 
-MESSAGE_KINDS = ("pengaduan", "pertanyaan", "saran", "apresiasi", "spam")
-
-
 def label(status: str, locale: str = "id") -> str:
     try:
         return LABELS.get(locale, LABELS["id"])[TicketStatus(status)]
     except ValueError:
         return status
-
-
-def can_move(current: str, target: str) -> bool:
-    return TicketStatus(target) in TRANSITIONS[TicketStatus(current)]

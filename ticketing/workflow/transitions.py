@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from ticketing.config import BIDANG_CODES
 from ticketing.errors import AduanError, InvalidTransition, NotFound, PermissionDenied
+from ticketing.store.flags import join_flags, parse_flags
 from ticketing.store.models import Escalation, Message, Ticket
 from ticketing.workflow.audit import EventDraft, record_event
 from ticketing.workflow.roles import Actor, require
@@ -204,9 +205,9 @@ def add_note(session: Session, ticket: Ticket, text: str, actor: Actor, now: dat
 
 def tag(session: Session, ticket: Ticket, tags: list[str], actor: Actor, now: datetime) -> None:
     check_access(ticket, actor, "tag", session)
-    current = [t for t in ticket.tags.split(",") if t]
+    current = parse_flags(ticket.tags)
     added = [t.strip().lower() for t in tags if t.strip() and t.strip().lower() not in current]
-    ticket.tags = ",".join(current + added)
+    ticket.tags = join_flags(current + added)
     session.add(ticket)
     _event(session, ticket, actor, now, "tagged", {"added": added})
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from ticketing.privacy.safety import display_handle, mask_sensitive
 from ticketing.sla.tracking import sla_state
 from ticketing.store import search
+from ticketing.store.flags import parse_flags
 from ticketing.store.models import CollectorState, Contact, ContactHandle, Escalation, Event, Message, Ticket
 from ticketing.workflow.statuses import OPEN_STATUSES, TicketStatus, label
 
@@ -129,8 +130,8 @@ def ticket_summary(ticket: Ticket, contact: str, now: datetime, warn_before: tim
         "summary": show(ticket.summary), "assignee": ticket.assignee,
         "received_at": iso(ticket.received_at), "due_at": iso(ticket.due_at),
         "sla_state": state, "sla_remaining": remaining,
-        "message_count": ticket.message_count, "tags": [t for t in ticket.tags.split(",") if t],
-        "flags": [f for f in ticket.flags.split(",") if f],
+        "message_count": ticket.message_count, "tags": parse_flags(ticket.tags),
+        "flags": parse_flags(ticket.flags),
     }
 
 
@@ -182,7 +183,7 @@ def ticket_detail(session: Session, ticket: Ticket, now: datetime, warn_before: 
         "author_handle": show(m.author_handle if reveal else display_handle(m.author_handle)),
         "text": show(m.text), "sent_at": iso(m.sent_at), "is_private": m.is_private,
         "delivery_state": m.delivery_state, "delivery_error": m.delivery_error,
-        "flags": [f for f in m.flags.split(",") if f],
+        "flags": parse_flags(m.flags),
     } for m in messages]
     events = session.exec(select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id))
     data["events"] = [{"at": iso(e.at), "actor": e.actor, "action": e.action, "from_status": e.from_status,
