@@ -31,3 +31,26 @@ def demo(
 
     if not run_demo(app_of(ctx), database, console()):
         raise typer.Exit(1)  # a demo channel failed: its line above says why
+
+
+config_app = typer.Typer(help="Konfigurasi: periksa config.yaml.", no_args_is_help=True)
+
+
+@config_app.command("check")
+def config_check(ctx: typer.Context) -> None:
+    """Periksa setiap bagian config.yaml, termasuk kunci tiap kanal; keluar 2 bila ada yang salah."""
+    from ticketing.contract.registry import validate_channel
+    from ticketing.errors import ConfigError
+
+    app = app_of(ctx)  # the top-level sections are checked when the file is read
+    problems = []
+    for channel in app.settings.channels:
+        try:
+            validate_channel(channel)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(2)
+    typer.echo(f"ok: {app.settings.source}: {len(app.settings.channels)} kanal, {len(app.settings.staff)} staf")

@@ -14,7 +14,6 @@ from commands.context import JSON_OPTION, app_of, console, print_json
 channels_app = typer.Typer(help="Kesehatan kanal: status terakhir, cek kredensial.", no_args_is_help=True)
 
 EXIT_FAILED = 1
-EXIT_CONFIG = 2  # a channel section is invalid (the others still ran)
 
 TEXT = {
     "id": {
@@ -139,8 +138,6 @@ def collect(
         elif not quiet:
             out.print(run_line(run, app.locale))
     after_write(app)
-    if any(run.config_error for run in runs):
-        raise typer.Exit(EXIT_CONFIG)  # every other channel still ran
     if any(run.failed for run in runs):
         raise typer.Exit(EXIT_FAILED)
 

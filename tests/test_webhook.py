@@ -61,7 +61,7 @@ def receiver(config: Path, **extra_env: str):
         try:
             requests.get(f"{url}/healthz", timeout=0.5)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow to answer on a busy machine
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"receiver did not start: {proc.stderr.read().decode()[-800:]}") from None
             time.sleep(0.05)

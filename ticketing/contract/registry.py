@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from ticketing.clock import Clock
 from ticketing.config import ChannelSettings, unknown_key_hint
@@ -36,23 +37,31 @@ def collector_class(type_name: str) -> type[Collector]:
                           f"needs into aduan's environment (pip install -e . in the aduan checkout)") from None
 
 
+def validate_channel(channel: ChannelSettings) -> None:
+    """Check a channel's own keys against its collector's settings model, without building it."""
+    cls = collector_class(channel.type)
+    if cls.settings_model is not None:
+        _settings(cls, channel)
+
+
+def _settings(cls: type[Collector], channel: ChannelSettings) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return cls.settings_model.model_validate(channel.section())
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"channels ({channel.name}).{'.'.join(str(p) for p in e['loc'])}: "
+            + (f"unknown key; {unknown_key_hint(tuple(e['loc']), cls.settings_model)}"
+               if e["type"] == "extra_forbidden" else e["msg"])
+            for e in exc.errors()
+        )
+        raise InvalidSection(f"invalid channel configuration: {problems}") from None
+
+
 def build_collector(channel: ChannelSettings, environ: Mapping[str, str] | None = None,
                     clock: Clock | None = None) -> Collector:
     """Validate the channel's own section with its collector's settings model and construct it."""
     cls = collector_class(channel.type)
-    section = channel.section()
-    settings = section
-    if cls.settings_model is not None:
-        from pydantic import ValidationError
-
-        try:
-            settings = cls.settings_model.model_validate(section)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"channels ({channel.name}).{'.'.join(str(p) for p in e['loc'])}: "
-                + (f"unknown key; {unknown_key_hint(tuple(e['loc']), cls.settings_model)}"
-                   if e["type"] == "extra_forbidden" else e["msg"])
-                for e in exc.errors()
-            )
-            raise InvalidSection(f"invalid channel configuration: {problems}") from None
+    settings = _settings(cls, channel) if cls.settings_model is not None else channel.section()
     return cls(channel.name, settings, environ, clock=clock)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ticketing.contract import AuthExpired, Batch, CollectorError, RateLimited, encode_cursor
-from ticketing.errors import AduanError, InvalidSection
+from ticketing.errors import AduanError
 from ticketing.intake import channel_state
 from ticketing.intake.ingest import IngestResult
 from ticketing.privacy.redact import redact
@@ -51,7 +51,6 @@ class ChannelRun:
     reads: int = 0
     budget: channel_state.BudgetView | None = None
     note: str | None = None
-    config_error: bool = False  # the channel's section is invalid: `aduan collect` exits 2 after the others ran
 
     @property
     def failed(self) -> bool:
@@ -119,7 +118,6 @@ def run_channel(app: App, settings: ChannelSettings, *, since: datetime | None =
 
 def _failed(run: ChannelRun, exc: BaseException) -> ChannelRun:
     run.outcome = FAILED
-    run.config_error = isinstance(exc, InvalidSection)
     if isinstance(exc, AduanError):
         run.error = redact(exc)
     else:  # a bug or a library error: keep its type so it can be found
