@@ -111,7 +111,7 @@ def _audit_escaped_refusal(exc: Exception) -> None:
         app = state.app
         command = " ".join(a for a in sys.argv[1:] if not a.startswith("-"))[:80]
         run_write(app.engine, lambda s: record_event(s, EventDraft(
-            None, app.now(), app.username(), "refused", None, None,
+            None, app.now(), app.audit_name(), "refused", None, None,
             {"action": command, "reason": str(exc), "ticket": None})))
     except Exception as failure:
         from ticketing.privacy.redact import redact

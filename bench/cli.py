@@ -34,6 +34,7 @@ def write_config(workdir: Path, db: Path) -> Path:
 
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["database"]["url"] = f"sqlite:///{db}"
+    data["identity"] = "declared"  # the benchmark acts as the staff it names
     config = workdir / "config.yaml"
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return config

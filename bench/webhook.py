@@ -40,6 +40,7 @@ def _port() -> int:
 def _config(tmp: Path) -> Path:
     data = yaml.safe_load((ROOT / "config.yaml").read_text())
     data["database"]["url"] = f"sqlite:///{tmp / 'bench.db'}"
+    data["identity"] = "declared"  # the benchmark acts as the staff it names
     data["channels"] = [{"name": "wa-bench", "type": "whatsapp", "enabled": True, "phone_number_id": "1",
                          "access_token_env": "BENCH_WA_TOKEN", "app_secret_env": "BENCH_WA_SECRET",
                          "verify_token_env": "BENCH_WA_VERIFY", "base_url": "http://127.0.0.1:9"}]

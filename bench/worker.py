@@ -33,6 +33,7 @@ def _config(tmp: Path, db_url: str, redis: str, echo_url: str) -> Path:
 
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["database"]["url"] = db_url
+    data["identity"] = "declared"  # the benchmark acts as the staff it names
     data["redis"] = {**(data.get("redis") or {}), "url": redis}
     data["channels"] = [{"name": "echo-bench", "type": "echo", "enabled": True, "base_url": echo_url}]
     path = tmp / "config.yaml"

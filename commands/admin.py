@@ -33,6 +33,93 @@ def demo(
         raise typer.Exit(1)  # a demo channel failed: its line above says why
 
 
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    path: str = typer.Argument(None, help="Folder for the copy (default: backup.dir in config.yaml)."),
+    keep: int = typer.Option(None, "--keep", min=1, help="Copies to keep (default: backup.keep)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing unless it fails (for cron)."),
+) -> None:
+    """Salin basis data yang sedang dipakai secara konsisten, periksa salinannya, rotasi salinan lama."""
+    from commands.collect import _require
+    from ticketing.store import backup
+
+    app = app_of(ctx)
+    _require(app, "backup")  # cron's account, when it is no staff, runs as the system
+    folder = backup.backup_folder(app.settings, path)
+    url = app.settings.database.url
+    database = backup.sqlite_path(url)
+    if database is None:
+        target = backup.pg_backup(url, folder, app.now())
+        if not quiet:
+            typer.echo(f"cadangan PostgreSQL: {target}")
+        return
+    app.engine  # the embedded database is created and migrated on first use, as by any command  # noqa: B018
+    result = backup.backup_sqlite(database, folder, app.now(), keep or app.settings.backup.keep)
+    if quiet:
+        return
+    counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
+    typer.echo(f"cadangan: {result.path}")
+    typer.echo(f"diperiksa: integritas ok, rantai audit utuh ({result.audit_events} peristiwa); {counts}")
+    for old in result.removed:
+        typer.echo(f"dihapus (rotasi): {old}")
+
+
+@db_app.command("restore")
+def db_restore(
+    ctx: typer.Context,
+    path: str = typer.Argument(..., help="The copy to restore (an aduan-*.db or, on PostgreSQL, aduan-*.dump)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a database that already holds tickets."),
+) -> None:
+    """Pulihkan basis data dari salinan (hentikan collector dan worker dahulu)."""
+    from pathlib import Path
+
+    from commands.collect import _require
+    from ticketing.store import backup
+
+    app = app_of(ctx)
+    _require(app, "backup")
+    url = app.settings.database.url
+    database = backup.sqlite_path(url)
+    if database is None:
+        backup.pg_restore(Path(path), url)
+        typer.echo(f"dipulihkan dari {path}")
+        return
+    result = backup.restore_sqlite(Path(path), database, force)
+    counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
+    typer.echo(f"dipulihkan: {database} dari {path} ({counts})")
+
+
+@db_app.command("grants")
+def db_grants(
+    ctx: typer.Context,
+    apply: bool = typer.Option(False, "--apply", help="Run the statements (as the database owner)."),
+    prefix: str = typer.Option("aduan_", "--prefix",
+                               help="Role name prefix: PREFIXcollector, PREFIXworker, PREFIXcli."),
+) -> None:
+    """Peran PostgreSQL dengan hak minimum; tabel audit hanya bisa ditambah, tidak diubah atau dihapus."""
+    import sqlalchemy as sa
+
+    from ticketing.store.backup import sqlite_path
+    from ticketing.store.grants import grant_statements
+
+    app = app_of(ctx)
+    if sqlite_path(app.settings.database.url) is not None:
+        typer.echo("SQLite tidak punya peran basis data; lindungi berkasnya dengan hak akses berkas (chmod 600).")
+        return
+    with app.engine.connect() as conn:
+        tables = sa.inspect(conn).get_table_names()
+    statements = grant_statements(tables, prefix)
+    if not apply:
+        for statement in statements:
+            typer.echo(statement + ";")
+        return
+    with app.engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    typer.echo(f"{len(statements)} pernyataan dijalankan")
+
+
 config_app = typer.Typer(help="Konfigurasi: periksa config.yaml.", no_args_is_help=True)
 
 

@@ -7,7 +7,6 @@ the chain is intact, 1 when an event was edited, removed or inserted out of orde
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import typer
@@ -16,44 +15,11 @@ from commands.context import JSON_OPTION, app_of, print_json
 
 audit_app = typer.Typer(help="Jejak audit: periksa rantai hash riwayat.", no_args_is_help=True)
 
-CHUNK = 5000  # events read per query: bounded memory on a years-long trail
-
-
-def _events(session) -> Iterator[Any]:
-    """Every event in id order, read in chunks (the chain is verified in one pass)."""
-    import sqlalchemy as sa
-
-    from ticketing.store.models import Event
-
-    last = 0
-    while True:
-        rows = list(session.execute(sa.select(Event).where(Event.id > last).order_by(Event.id).limit(CHUNK))
-                    .scalars())
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].id
-        session.expunge_all()
-
-
 def verify(app) -> dict[str, Any]:
     """Walk the chain; the result names the first broken event and counts what was checked."""
-    from ticketing.store.db import read_session
-    from ticketing.workflow.audit import verify_chain
+    from ticketing.workflow.audit import verify_database
 
-    checked = [0]
-
-    def counted(events: Iterator[Any]) -> Iterator[Any]:
-        for event in events:
-            checked[0] += 1
-            yield event
-
-    with read_session(app.engine) as session:
-        problems = verify_chain(counted(_events(session)))
-    first = problems[0] if problems else None
-    first_id = int(first.split(":", 1)[0].removeprefix("event ")) if first else None
-    return {"ok": not problems, "events": checked[0], "problems": len(problems), "first_broken_event": first_id,
-            "first_problem": first}
+    return verify_database(app.engine)
 
 
 @audit_app.command("verify")

@@ -103,7 +103,8 @@ def _require(app, action: str) -> None:
     """Staff need the role for it; an OS account that is not staff (cron's) runs as the system."""
     from ticketing.workflow.roles import require
 
-    if app.settings.staff_member(app.username()) is not None:
+    username = app.username()
+    if username is not None and app.settings.staff_member(username) is not None:
         require(app.actor(), action)
 
 

@@ -33,6 +33,9 @@ def health(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     else:
         for problem in report.problems:
             typer.echo(plain(problem.message, single_line=True))
+    if not as_json:
+        for warning in report.warnings:
+            typer.echo(plain(f"peringatan: {warning.message}", single_line=True), err=True)
     if not report.ok:
         raise typer.Exit(EXIT_UNHEALTHY)
 

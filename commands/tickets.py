@@ -49,7 +49,7 @@ def guarded(app, action: str, ticket_id: str | int | None, as_json: bool, body: 
     except AduanError as exc:
         if isinstance(exc, PermissionDenied):
             try:
-                audit_refusal(app, app.username(), action, ticket_id, str(exc))
+                audit_refusal(app, app.audit_name(), action, ticket_id, str(exc))
             except Exception as failure:  # the refusal itself must still reach the user
                 from ticketing.privacy.redact import redact
                 from ticketing.privacy.safety import safe_terminal_text

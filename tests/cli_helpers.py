@@ -27,6 +27,7 @@ class CliResult:
 def make_config(tmp_path: Path, db_url: str | None = None, **sections) -> Path:
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["database"]["url"] = db_url or f"sqlite:///{tmp_path / 'aduan.db'}"
+    data["identity"] = "declared"  # tests act as the staff they name; tests/ticketing/test_identity.py covers "os"
     for key, value in sections.items():
         data[key] = value
     path = tmp_path / "config.yaml"

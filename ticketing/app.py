@@ -3,7 +3,6 @@ so that a command pays only for what it uses."""
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
 
     from ticketing.intake.ingest import Classification, IngestPolicy
     from ticketing.sla.calendar import OfficeCalendar
+    from ticketing.workflow.identity import Identity
 
 class App:
     def __init__(self, settings: Settings, environ: Mapping[str, str] | None = None,
@@ -90,12 +90,31 @@ class App:
 
         return load_classifier(self.settings.routing.model_dump(), self.settings.source)
 
-    def username(self) -> str:
-        return self._user or self.environ.get("ADUAN_USER") or getpass.getuser()
+    @cached_property
+    def identity(self) -> Identity:
+        from ticketing.workflow.identity import resolve
+
+        return resolve(self.settings, self._user, self.environ)
+
+    def username(self) -> str | None:
+        return self.identity.username
+
+    def audit_name(self) -> str:
+        """Who to name in an audit event even when the identity itself was refused."""
+        from ticketing.workflow.identity import os_account
+
+        try:
+            return self.identity.username or f"os:{self.identity.os_account}"
+        except PermissionDenied:
+            return f"os:{os_account()}"
 
     def actor(self) -> Actor:
         """The acting staff member; unknown users are refused with how to add them."""
         username = self.username()
+        if username is None:
+            from ticketing.workflow.identity import not_staff
+
+            raise not_staff(self.identity.os_account)
         staff = self.settings.staff_member(username)
         if staff is None:
             raise PermissionDenied(

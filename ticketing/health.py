@@ -40,6 +40,7 @@ class Problem:
 class HealthReport:
     checked_at: datetime
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth fixing, not worth an alert: exit stays 0
     channels: list[dict[str, Any]] = field(default_factory=list)
     queues: dict[str, Any] = field(default_factory=dict)
 
@@ -49,7 +50,8 @@ class HealthReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "checked_at": self.checked_at.isoformat(),
-                "problems": [p.as_dict() for p in self.problems], "channels": self.channels, "queues": self.queues}
+                "problems": [p.as_dict() for p in self.problems],
+                "warnings": [w.as_dict() for w in self.warnings], "channels": self.channels, "queues": self.queues}
 
 
 def _when(value: datetime | None, tz: str) -> str:
@@ -198,4 +200,28 @@ def check_health(app: App, now: datetime | None = None) -> HealthReport:
         check_channels(session, app, now, report)
         check_work(session, app, now, report)
     check_queues(app, report)
+    check_safeguards(app, now, report)
     return report
+
+
+def check_safeguards(app: App, now: datetime, report: HealthReport) -> None:
+    """Warnings about how the installation protects itself: identity mode and backups."""
+    if app.settings.identity is None:
+        report.warnings.append(Problem("identity_unset", "identity", (
+            "identitas: kunci `identity` tidak ada di config.yaml; pengguna diambil dari --as/ADUAN_USER tanpa "
+            "bukti. Tulis `identity: os` (lihat README) atau `identity: declared`")))
+    from ticketing.store.backup import backup_folder, backups_in, sqlite_path, taken_at
+
+    if sqlite_path(app.settings.database.url) is None:
+        return  # PostgreSQL is backed up by pg_dump from the server's own schedule
+    folder = backup_folder(app.settings)
+    newest = backups_in(folder)[:1]
+    limit = timedelta(hours=app.settings.backup.max_age_hours)
+    if not newest:
+        report.warnings.append(Problem("no_backup", "backup", (
+            f"cadangan: belum ada cadangan di {folder}; jadwalkan `aduan db backup` (lihat README)")))
+        return
+    if now - taken_at(newest[0]) > limit:
+        report.warnings.append(Problem("backup_old", "backup", (
+            f"cadangan: cadangan terbaru ({newest[0].name}) berumur lebih dari "
+            f"{app.settings.backup.max_age_hours:g} jam")))

@@ -114,6 +114,7 @@ def settings_for(db_url: str, echo: EchoServer | None = None, **sections: Any):
 
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["database"]["url"] = db_url
+    data["identity"] = "declared"
     if echo is not None:
         data["channels"] = [echo.channel_config()]
     for key, value in sections.items():

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from ticketing.config.sections import (  # noqa: F401  (re-exported: the settings types)
     BIDANG_CODES,
+    BackupSettings,
     ChannelSettings,
     DatabaseSettings,
     DatedEntry,
@@ -88,6 +89,10 @@ class Settings(Strict):
     webhook: WebhookSettings = Field(default_factory=WebhookSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
+    # os: the acting user is the OS account (proven); declared: --as / ADUAN_USER / login name (trusted).
+    # None (key absent): declared, and `aduan health` warns.
+    identity: Literal["os", "declared"] | None = None
 
     source: str | None = Field(default=None, exclude=True)
 

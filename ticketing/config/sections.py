@@ -122,6 +122,8 @@ class StaffEntry(Strict):
     bidang: str | None = None
     email: str | None = None
     telegram_chat_id: str | None = None
+    os_user: str | None = None  # identity: os — the OS account of this person (default: the username)
+    may_act_as: list[str] = Field(default_factory=list)  # identity: os — whom this account may act for (--as)
 
     @model_validator(mode="after")
     def _teknis_has_bidang(self) -> StaffEntry:
@@ -181,6 +183,12 @@ class PrivacySettings(Strict):
 
 class WebhookSettings(Strict):
     """Keys for `aduan webhook serve`; none yet beyond the command's flags."""
+
+
+class BackupSettings(Strict):
+    dir: str = "backups"  # where `aduan db backup` writes (relative to the config file)
+    keep: int = Field(default=14, ge=1)  # copies kept; older ones are removed after a verified backup
+    max_age_hours: float = Field(default=36, gt=0)  # `aduan health` warns when the newest copy is older
 
 
 class HealthSettings(Strict):

@@ -162,6 +162,7 @@ class Event(SQLModel, table=True):
     detail: str = ""
     prev_hash: str = ""
     hash: str = ""
+    os_account: str | None = None  # the OS account of the process that wrote it (NULL before 0003)
 
 
 class Escalation(SQLModel, table=True):

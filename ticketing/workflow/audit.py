@@ -7,9 +7,10 @@ already hold the database lock; PostgreSQL takes a transaction-scoped advisory l
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,8 @@ from ticketing.store import bulk
 from ticketing.store.models import Event
 from ticketing.store.sql import advisory_lock
 
-EVENT_COLUMNS = ("ticket_id", "at", "actor", "action", "from_status", "to_status", "detail", "prev_hash", "hash")
+EVENT_COLUMNS = ("ticket_id", "at", "actor", "action", "from_status", "to_status", "detail", "prev_hash", "hash",
+                 "os_account")
 
 CHAIN_LOCK = "audit-chain"  # the advisory lock guarding the chain's tail on PostgreSQL
 
@@ -45,12 +47,20 @@ class EventDraft:
 
 
 def event_hash(prev_hash: str, ticket_id: int | None, at: datetime, actor: str, action: str,
-               from_status: str | None, to_status: str | None, detail: str) -> str:
-    material = json.dumps(
-        [prev_hash, ticket_id, at.isoformat(), actor, action, from_status, to_status, detail],
-        ensure_ascii=False, separators=(",", ":"),
-    )
+               from_status: str | None, to_status: str | None, detail: str, os_account: str | None = None) -> str:
+    fields = [prev_hash, ticket_id, at.isoformat(), actor, action, from_status, to_status, detail]
+    if os_account is not None:  # events written before the column existed hash as they always did
+        fields.append(os_account)
+    material = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def writer_account() -> str:
+    """The OS account of this process, recorded on every event it writes (fixed for its lifetime)."""
+    from ticketing.workflow.identity import os_account
+
+    return os_account()
 
 
 def _lock_chain(session: Session) -> None:
@@ -68,16 +78,17 @@ def append_events(session: Session, drafts: Sequence[EventDraft]) -> list[dict[s
         return []
     _lock_chain(session)
     prev = _tail_hash(session)
+    account = writer_account()
     rows: list[dict[str, Any]] = []
     for draft in drafts:
         detail = draft.detail_text()
         at = draft.at.astimezone(UTC)  # hashed as stored, so verification reads back the same text
         digest = event_hash(prev, draft.ticket_id, at, draft.actor, draft.action,
-                            draft.from_status, draft.to_status, detail)
+                            draft.from_status, draft.to_status, detail, account)
         rows.append({
             "ticket_id": draft.ticket_id, "at": at, "actor": draft.actor, "action": draft.action,
             "from_status": draft.from_status, "to_status": draft.to_status, "detail": detail,
-            "prev_hash": prev, "hash": digest,
+            "prev_hash": prev, "hash": digest, "os_account": account,
         })
         prev = digest
     bulk.insert_rows(session, Event.__table__, EVENT_COLUMNS, rows)
@@ -108,8 +119,43 @@ def verify_chain(events: Iterable[Event]) -> list[str]:
             problems.append(f"event {event.id}: previous hash does not match (a row before it was changed "
                             "or removed)")
         expected = event_hash(event.prev_hash, event.ticket_id, event.at, event.actor, event.action,
-                              event.from_status, event.to_status, event.detail)
+                              event.from_status, event.to_status, event.detail, event.os_account)
         if event.hash != expected:
             problems.append(f"event {event.id}: content does not match its hash (the row was edited)")
         prev = event.hash
     return problems
+
+
+CHUNK = 5000  # events read per query: bounded memory on a years-long trail
+
+
+def _events(session) -> Iterator[Any]:
+    """Every event in id order, read in chunks (the chain is verified in one pass)."""
+    last = 0
+    while True:
+        rows = list(session.execute(sa.select(Event).where(Event.id > last).order_by(Event.id).limit(CHUNK))
+                    .scalars())
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+        session.expunge_all()
+
+
+def verify_database(engine) -> dict[str, Any]:
+    """Walk the chain; the result names the first broken event and counts what was checked."""
+    from ticketing.store.db import read_session
+
+    checked = [0]
+
+    def counted(events: Iterator[Any]) -> Iterator[Any]:
+        for event in events:
+            checked[0] += 1
+            yield event
+
+    with read_session(engine) as session:
+        problems = verify_chain(counted(_events(session)))
+    first = problems[0] if problems else None
+    first_id = int(first.split(":", 1)[0].removeprefix("event ")) if first else None
+    return {"ok": not problems, "events": checked[0], "problems": len(problems), "first_broken_event": first_id,
+            "first_problem": first}

@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export": frozenset({"supervisor"}),
     "audit": frozenset({"supervisor"}),
     "privacy": frozenset({"supervisor"}),
+    "backup": frozenset({"supervisor", "admin", "system"}),
     "collect": frozenset({"admin", "supervisor", "system"}),
     "channels": frozenset({"admin", "supervisor", "system"}),
 }
