@@ -1,4 +1,4 @@
-"""`aduan db upgrade` and `aduan demo`."""
+"""`aduan db ...` (upgrade, backup, restore, grants), `aduan config check` and `aduan demo`."""
 
 from __future__ import annotations
 
