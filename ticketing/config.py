@@ -193,6 +193,13 @@ class Settings(_Strict):
 
     source: str | None = Field(default=None, exclude=True)
 
+    @field_validator("routing", mode="before")
+    @classmethod
+    def _routing(cls, value: Any) -> dict[str, Any]:
+        from ticketing.routing.options import validate_routing  # imported here: routing imports this module
+
+        return validate_routing(value if isinstance(value, dict) else {})
+
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:
         seen: set[str] = set()

@@ -111,6 +111,9 @@ class RuleSet:
     default_kind: str
     source: str
 
+    def category(self, name: str) -> Rule | None:
+        return next((rule for rule in self.categories if rule.name == name), None)
+
 
 def _phrase(normalizer: Normalizer, text: str) -> tuple[str, ...]:
     words = tuple(normalizer.canonical(text).split())
