@@ -25,7 +25,7 @@ from ticketing.routing.features import features, readable
 
 HEADS = ("kind", "category", "bidang")
 NONE = "-"  # the class "no category" / "no bidang"
-ALPHA = 0.3  # smoothing; chosen by cross-validation on the training data (0.1-1 differ by < 1 point)
+ALPHA = 0.1  # smoothing; chosen by cross-validation on the training data (0.1: 84.6 %, 0.3: 83.9 %, 1: 81.4 %)
 TEMPERATURE = 6.0  # naive Bayes is over-confident on correlated features; this spreads its posteriors
 MIN_COUNT = 2  # a feature seen once in all the training texts is dropped (typos of one writer, names)
 FORMAT = 1
