@@ -99,6 +99,12 @@ class App:
 
         return load_classifier(self.settings.routing, self.settings.source)
 
+    def routing_classifier(self):
+        """The classifier whatever `routing.enabled` says (for `aduan classify` and `aduan route`)."""
+        from ticketing.routing import load_classifier
+
+        return load_classifier(self.settings.routing, self.settings.source)
+
     def username(self) -> str:
         return self._user or self.environ.get("ADUAN_USER") or getpass.getuser()
 

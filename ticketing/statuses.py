@@ -54,3 +54,5 @@ def label(status: str, locale: str = "id") -> str:
 
 def can_move(current: str, target: str) -> bool:
     return TicketStatus(target) in TRANSITIONS[TicketStatus(current)]
+
+NEEDS_REVIEW_FLAG = "perlu-ditinjau"  # ticket flag: routing was not confident enough to suggest a bidang

@@ -13,7 +13,7 @@ from ticketing import search
 from ticketing.models import CollectorState, Contact, ContactHandle, Escalation, Event, Message, Ticket
 from ticketing.safety import display_handle, mask_sensitive
 from ticketing.sla import sla_state
-from ticketing.statuses import OPEN_STATUSES, TicketStatus, label
+from ticketing.statuses import NEEDS_REVIEW_FLAG, OPEN_STATUSES, TicketStatus, label
 
 if TYPE_CHECKING:
     from ticketing.calendar import OfficeCalendar
@@ -131,6 +131,7 @@ def ticket_summary(ticket: Ticket, contact: str, now: datetime, warn_before: tim
         "sla_state": state, "sla_remaining": remaining,
         "message_count": ticket.message_count, "tags": [t for t in ticket.tags.split(",") if t],
         "flags": [f for f in ticket.flags.split(",") if f],
+        "needs_review": NEEDS_REVIEW_FLAG in ticket.flags.split(","),
     }
 
 

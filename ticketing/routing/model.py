@@ -105,7 +105,10 @@ class NaiveBayes:
             if lift > 0:
                 found.append((lift, feature))
         found.sort(key=lambda item: (-item[0], item[1]))
-        return [{"feature": readable(f), "weight": round(lift, 2)} for lift, f in found[:limit]]
+        shown: dict[str, float] = {}
+        for lift, feature in found:  # a word and its sentence-start pair read the same: keep the stronger
+            shown.setdefault(readable(feature), round(lift, 2))
+        return [{"feature": text, "weight": weight} for text, weight in list(shown.items())[:limit]]
 
     # --- storage ------------------------------------------------------------------------------
     def to_json(self) -> str:

@@ -19,7 +19,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 BIDANG_CODES = ("DAFDUK", "CAPIL", "PIAK", "PDIP", "SEKRETARIAT")  # mirrors ticketing.config; no import cycle
-NEEDS_REVIEW = "perlu-ditinjau"  # the ticket flag; shown as "perlu ditinjau"
 DEFAULT_THRESHOLD = 0.45  # chosen by cross-validation on the training data (bench/routing.py prints it)
 
 
