@@ -104,7 +104,8 @@ def classify(ctx: typer.Context, text: str = TEXT_ARG, rules: str = RULES_OPTION
         classifier = build_classifier(rules, active_model_path(routing, app.settings.source), routing_options(routing))
     else:
         classifier = load_classifier(routing, app.settings.source)
-    data = classification_payload(classifier.classify(text))
+    explained = classifier.classify(text, explain=True) if hasattr(classifier, "model") else classifier.classify(text)
+    data = classification_payload(explained)
     if as_json:
         print_json(data)
     else:

@@ -201,6 +201,9 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
         parts.append(plain(f"{word('other_tickets', locale)}: {others}"))
     if "public_nik" in (data.get("flags") or []):
         parts.insert(1, Text(word("public_nik", locale), style="bold yellow"))
+    if data.get("suggested_template"):
+        parts.insert(1, Text(word("not_ours", locale).format(template=safe_terminal_text(data["suggested_template"])),
+                             style="bold yellow"))
     if data.get("revealed_by"):
         parts.insert(0, Text(word("revealed", locale).format(user=safe_terminal_text(data["revealed_by"])),
                              style="bold yellow"))

@@ -201,6 +201,16 @@ class Settings(_Strict):
         return validate_routing(value if isinstance(value, dict) else {})
 
     @model_validator(mode="after")
+    def _redirect_template_exists(self) -> Settings:
+        from ticketing.templates import all_templates
+
+        name = self.routing.get("not_ours_template")
+        known = all_templates(self.templates)
+        if name not in known:
+            raise ValueError(f"routing.not_ours_template {name!r} is not a template; known: {', '.join(sorted(known))}")
+        return self
+
+    @model_validator(mode="after")
     def _unique_names(self) -> Settings:
         seen: set[str] = set()
         for channel in self.channels:

@@ -50,6 +50,7 @@ WORDS: dict[str, dict[str, str]] = {
         "refused": "ditolak", "overdue_count": "Lewat batas",
         "public_nik": "⚠ Unggahan publik memuat NIK/No. KK: balas dulu dengan templat pindah-ke-dm.",
         "needs_review": "perlu ditinjau",
+        "not_ours": "Bukan kewenangan Dukcapil: balas dengan templat {template}, lalu tutup.",
     },
     "en": {
         "inbox": "Complaint Inbox", "ref": "Ticket", "channel": "Channel", "status": "Status", "kind": "Kind",
@@ -82,6 +83,7 @@ WORDS: dict[str, dict[str, str]] = {
         "refused": "refused", "overdue_count": "Breached",
         "public_nik": "⚠ A public post contains a NIK/KK number: first reply with the pindah-ke-dm template.",
         "needs_review": "needs review",
+        "not_ours": "Not Dukcapil's authority: reply with template {template}, then close.",
     },
 }
 

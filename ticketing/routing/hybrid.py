@@ -60,7 +60,8 @@ class HybridClassifier(Classifier):
         return RoutingResult(kind=kind, category=category, bidang=bidang, confidence=round(confidence, 2),
                              suggested_bidang=bidang, decided_by="model")
 
-    def classify(self, text: str) -> RoutingResult:
+    def classify(self, text: str, explain: bool = False) -> RoutingResult:
+        """`explain` adds the model's top words (for `aduan classify`; ingest does not pay for them)."""
         if self.model is None:
             return self.rules_only(text)
         view = self.analyse(text)
@@ -76,13 +77,16 @@ class HybridClassifier(Classifier):
         evidence += _evidence(view.categories, rule_category, "category")
         if technical and view.technical:
             evidence += self.technical_evidence(view, bidang)
-        explained = {
-            "category": {"label": category, "probability": round(prediction.probability("category", category), 3),
-                         "top_words": self.model.top_features(prediction, "category", category, TOP_WORDS)},
-            "kind": {"label": kind, "probability": round(prediction.probability("kind", kind), 3),
-                     "top_words": self.model.top_features(prediction, "kind", kind, TOP_WORDS)},
-            "kind_confidence": round(kind_conf, 2), "decided_by": {"kind": kind_by, "category": by},
-        }
+        explained = None
+        if explain:
+            explained = {
+                "category": {"label": category,
+                             "probability": round(prediction.probability("category", category), 3),
+                             "top_words": self.model.top_features(prediction, "category", category, TOP_WORDS)},
+                "kind": {"label": kind, "probability": round(prediction.probability("kind", kind), 3),
+                         "top_words": self.model.top_features(prediction, "kind", kind, TOP_WORDS)},
+                "kind_confidence": round(kind_conf, 2), "decided_by": {"kind": kind_by, "category": by},
+            }
         scores = {f"kind:{rule.name}": score for score, rule, _e in view.kinds}
         scores.update({f"category:{rule.name}": score for score, rule, _e in view.categories})
         flags = rule_category.flags if rule_category else (self.rules.category(category).flags
