@@ -78,7 +78,7 @@ def _inbox_cells(item: dict[str, Any], left: Text, locale: str) -> dict[str, Tex
     return {
         "ref": plain(item["ref"]), "channel": plain(item["channel"], max_chars=16, single_line=True),
         "status": Text(item["status_label"], style=STATUS_STYLES.get(item["status"], "")),
-        "bidang": _bidang_cell(item, locale, 11),
+        "bidang": _bidang_cell(item, locale, 14),
         "contact": plain(item["contact"], max_chars=20, single_line=True),
         "summary": plain(item["summary"], max_chars=200, single_line=True),
         "received_wib": Text(_short(item["received_at"], locale)), "remaining": left,

@@ -51,11 +51,15 @@ def read_yaml_labels(files: Iterable[Path], source: str = "builtin") -> list[Lab
     return found
 
 
-def builtin_labels() -> list[LabelledText]:
+def builtin_files() -> list[Path]:
     files = [TRAIN_FILE] if TRAIN_FILE.exists() else []
     if TUNED_SET.is_dir():
         files += sorted(TUNED_SET.glob("*.yaml"))
-    return read_yaml_labels(files)
+    return files
+
+
+def builtin_labels() -> list[LabelledText]:
+    return read_yaml_labels(builtin_files())
 
 
 def fit(rules: RuleSet, labels: Sequence[LabelledText], office: Sequence[LabelledText] = (),
