@@ -6,6 +6,8 @@ examples but knows no policy. So:
 
 * *precise* rules decide alone: pungli/calo/petugas (pungli wins whatever the document), a NIK
   rejected elsewhere, and spam by its own vocabulary. These encode policy, not statistics.
+* "not our authority" (SIM, paspor, KUA) is only a vote when no Dukcapil document is named
+  explicitly: a KUA marriage book mentioned on the way to a KK request is the KK's.
 * otherwise both vote: q(c) ∝ p_model(c) · exp(RULE_WEIGHT · rule score(c)), a rule's score
   being the sum of its keyword weights (0 when it did not fire). The winner's q is the confidence.
 * below `routing.review_threshold` the category is still shown but no bidang is suggested:
@@ -24,6 +26,8 @@ RULE_WEIGHT = {"kind": 0.35, "category": 0.45}  # per keyword weight point; chos
 SCORE_CAP = 8.0  # many keywords of one rule say no more than two strong ones
 PRECISE = {"pungli-perilaku-petugas": 5.0, "nik-bermasalah": 4.0}  # category -> score at which the rule decides
 PRECISE_KINDS = {"spam": 3.0}
+NOT_OURS = "bukan-kewenangan"  # only when nothing of ours is asked: its rule yields to an explicit document
+OURS_STRONG = 4.0
 TOP_WORDS = 6
 
 
@@ -118,6 +122,8 @@ class HybridClassifier(Classifier):
         if precise:
             score, name = max(precise)
             return name, min(0.99, 0.75 + score / 40), "rules"
+        if NOT_OURS in rules and any(score >= OURS_STRONG for name, score in rules.items() if name != NOT_OURS):
+            del rules[NOT_OURS]  # "buku nikah dari KUA, sekarang mau bikin KK": the KK is ours
         blended = _blend(probabilities, rules, RULE_WEIGHT["category"])
         label = max(blended, key=lambda c: (blended[c], c))
         model_best = max(probabilities, key=lambda c: (probabilities[c], c))
