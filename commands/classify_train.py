@@ -73,13 +73,13 @@ def train(ctx: typer.Context, output: str = OUTPUT_OPTION, as_json: bool = JSON_
     model.save(target)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
     detail = {"model_file": str(target), "builtin": len(builtin), "office": len(office), "sha256": digest,
-              "features": len(model.weights)}
+              "features": model.vocabulary_size}
     _audit(app, actor, "routing_trained", detail)
     if as_json:
         print_json({"ok": True, **detail})
     else:
         console().print(f"model ditulis ke {target}: {len(builtin)} contoh bawaan + {len(office)} label kantor, "
-                        f"{len(model.weights)} fitur (sha256 {digest})", markup=False)
+                        f"{model.vocabulary_size} fitur (sha256 {digest})", markup=False)
 
 
 @classify_app.command("labels")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 from ticketing.routing.classifier import Classifier, RoutingResult, RuleView, _evidence
-from ticketing.routing.model import NONE, NaiveBayes
+from ticketing.routing.model import NONE, NaiveBayes, Prediction
 from ticketing.routing.options import RoutingOptions
 
 RULE_WEIGHT = {"kind": 0.35, "category": 0.45}  # per keyword weight point; chosen by cross-validation
@@ -31,15 +31,26 @@ OURS_STRONG = 4.0
 TOP_WORDS = 6
 
 
-def _blend(probabilities: dict[str, float], rule_scores: dict[str, float], weight: float) -> dict[str, float]:
-    raw = {label: p * math.exp(weight * min(rule_scores.get(label, 0.0), SCORE_CAP))
-           for label, p in probabilities.items()}
-    total = sum(raw.values()) or 1.0
-    return {label: value / total for label, value in raw.items()}
+def _blend(prediction: Prediction, head: str, rule_scores: dict[str, float],
+           weight: float) -> tuple[str, float, str]:
+    """The winner of q(c) ∝ p(c)·exp(weight·score(c)), its q, and who chose it. Only the classes a
+    rule fired for change, so the sum is the model's 1 plus their changes (no pass over every class)."""
+    model_best, model_p = prediction.best(head)
+    model_best = model_best or NONE
+    total = 1.0
+    best, best_value = model_best, model_p
+    for label, score in rule_scores.items():
+        p = prediction.probability(head, label)
+        value = p * math.exp(weight * min(score, SCORE_CAP))
+        total += value - p
+        if (value, label) > (best_value, best):
+            best, best_value = label, value
+    by = "rules+model" if best == model_best and best in rule_scores else ("model" if best == model_best else "rules")
+    return best, best_value / total, by
 
 
-def _rule_scores(scored, minimum: bool = True) -> dict[str, float]:
-    return {rule.name: score for score, rule, _e in scored if not minimum or score >= rule.min_score}
+def _rule_scores(scored) -> dict[str, float]:
+    return {rule.name: score for score, rule, _e in scored if score >= rule.min_score}
 
 
 class HybridClassifier(Classifier):
@@ -70,8 +81,8 @@ class HybridClassifier(Classifier):
             return self.rules_only(text)
         view = self.analyse(text)
         prediction = self.model.predict_tokens(view.tokens)
-        kind, kind_conf, kind_by = self._kind(view, prediction.probabilities["kind"])
-        category, confidence, by = self._category(view, prediction.probabilities["category"], kind)
+        kind, kind_conf, kind_by = self._kind(view, prediction)
+        category, confidence, by = self._category(view, prediction, kind)
         technical = self._technical_route(view, prediction, category)
         bidang = self.bidang_for(category, technical)
         needs_review = category is not None and confidence < self.options.review_threshold
@@ -93,8 +104,8 @@ class HybridClassifier(Classifier):
             }
         scores = {f"kind:{rule.name}": score for score, rule, _e in view.kinds}
         scores.update({f"category:{rule.name}": score for score, rule, _e in view.categories})
-        flags = rule_category.flags if rule_category else (self.rules.category(category).flags
-                                                             if category and self.rules.category(category) else ())
+        chosen_rule = self.rules.category(category) if category else None
+        flags = chosen_rule.flags if chosen_rule else ()
         return RoutingResult(
             kind=kind, category=category, bidang=None if needs_review else bidang,
             confidence=round(confidence, 2), evidence=tuple(evidence), flags=flags,
@@ -102,21 +113,16 @@ class HybridClassifier(Classifier):
             model=explained, decided_by=by,
         )
 
-    def _kind(self, view: RuleView, probabilities: dict[str, float]) -> tuple[str, float, str]:
+    def _kind(self, view: RuleView, prediction: Prediction) -> tuple[str, float, str]:
         rules = _rule_scores(view.kinds)
         for name, needed in PRECISE_KINDS.items():
             if rules.get(name, 0.0) >= needed:
                 return name, min(0.99, 0.7 + rules[name] / 20), "rules"
-        blended = _blend(probabilities, rules, RULE_WEIGHT["kind"])
-        kind = max(blended, key=lambda k: (blended[k], k))
-        model_best = max(probabilities, key=lambda k: (probabilities[k], k))
-        by = "rules+model" if kind == model_best and kind in rules else ("model" if kind == model_best else "rules")
-        return kind, blended[kind], by
+        return _blend(prediction, "kind", rules, RULE_WEIGHT["kind"])
 
-    def _category(self, view: RuleView, probabilities: dict[str, float],
-                  kind: str) -> tuple[str | None, float, str]:
+    def _category(self, view: RuleView, prediction: Prediction, kind: str) -> tuple[str | None, float, str]:
         if kind == "spam":
-            return None, probabilities.get(NONE, 0.0) if probabilities else 1.0, "rules"
+            return None, 1.0, "rules"
         rules = _rule_scores(view.categories)
         precise = [(score, name) for name, score in rules.items() if name in PRECISE and score >= PRECISE[name]]
         if precise:
@@ -124,12 +130,8 @@ class HybridClassifier(Classifier):
             return name, min(0.99, 0.75 + score / 40), "rules"
         if NOT_OURS in rules and any(score >= OURS_STRONG for name, score in rules.items() if name != NOT_OURS):
             del rules[NOT_OURS]  # "buku nikah dari KUA, sekarang mau bikin KK": the KK is ours
-        blended = _blend(probabilities, rules, RULE_WEIGHT["category"])
-        label = max(blended, key=lambda c: (blended[c], c))
-        model_best = max(probabilities, key=lambda c: (probabilities[c], c))
-        by = ("rules+model" if label == model_best and label in rules
-              else "model" if label == model_best else "rules")
-        return (None if label == NONE else label), blended[label], by
+        label, confidence, by = _blend(prediction, "category", rules, RULE_WEIGHT["category"])
+        return (None if label == NONE else label), confidence, by
 
     def _technical_route(self, view: RuleView, prediction, category: str | None) -> bool:
         """An application/server error sends IKD and online services to their technical bidang:

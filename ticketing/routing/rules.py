@@ -112,7 +112,10 @@ class RuleSet:
     source: str
 
     def category(self, name: str) -> Rule | None:
-        return next((rule for rule in self.categories if rule.name == name), None)
+        return self._by_name.get(name)
+
+    def __post_init__(self) -> None:
+        self._by_name = {rule.name: rule for rule in self.categories}
 
 
 def _phrase(normalizer: Normalizer, text: str) -> tuple[str, ...]:
