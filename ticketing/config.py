@@ -185,7 +185,7 @@ class Settings(_Strict):
     templates: dict[str, str] = Field(default_factory=dict)
     notifications: dict[str, Any] = Field(default_factory=dict)
     recap: dict[str, Any] = Field(default_factory=dict)
-    routing: dict[str, Any] = Field(default_factory=dict)
+    routing: dict[str, Any] = Field(default_factory=dict, validate_default=True)  # filled by RoutingOptions
     privacy: dict[str, Any] = Field(default_factory=dict)
     webhook: dict[str, Any] = Field(default_factory=dict)
     health: dict[str, Any] = Field(default_factory=dict)
