@@ -11,13 +11,21 @@ import sys
 
 import typer
 
-from commands import admin, inbox, tickets, triage, webhook
+from commands import (
+    admin,
+    classify_train,  # noqa: F401  (registers classify train/labels/eval)
+    inbox,
+    tickets,
+    triage,
+    webhook,
+)
 from commands import audit as audit_cmd
 from commands import classify as classify_cmd
 from commands import collect as collect_cmd
 from commands import health as health_cmd
 from commands import privacy as privacy_cmd
 from commands import recap as recap_cmd
+from commands import route as route_cmd
 from commands import sla as sla_cmd
 from commands import templates as templates_cmd
 from commands import worker as worker_cmd
@@ -62,7 +70,8 @@ app.add_typer(sla_cmd.sla_app, name="sla")
 app.command("worker")(worker_cmd.worker)
 app.add_typer(worker_cmd.outbox_app, name="outbox")
 app.add_typer(webhook.webhook_app, name="webhook")
-app.command("classify")(classify_cmd.classify)
+app.add_typer(classify_cmd.classify_app, name="classify")
+app.command("route")(route_cmd.route)
 app.add_typer(privacy_cmd.privacy_app, name="privacy")
 app.add_typer(audit_cmd.audit_app, name="audit")
 app.command("health")(health_cmd.health)

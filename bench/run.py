@@ -47,7 +47,7 @@ def suites(size: Size, postgres: bool = True) -> dict[str, Callable[[], list[Row
 
     def routing() -> list[Row]:
         from bench import routing as mod
-        return mod.rows(size.routing)
+        return mod.rows(size.routing, size.process_runs)
 
     def worker() -> list[Row]:
         from bench import worker as mod

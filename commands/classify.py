@@ -1,8 +1,9 @@
-"""`aduan classify TEXT`: what the routing rules make of a message, and why.
+"""`aduan classify TEXT`: what routing makes of a message, and why; `train`, `labels`, `eval`.
 
 For admins tuning `routing.yaml`: kind, category, bidang and confidence, each keyword that
-counted (as written in the rules file, the words it matched and its weight) and the normalised
-text the rules saw. `--rules PATH` tries an edited copy before it is installed.
+counted (as written in the rules file, the words it matched and its weight), the model's top
+words for its choice, and the normalised text. `--rules PATH` tries an edited copy before it is
+installed. `aduan classify TEXT` and `aduan classify text TEXT` are the same command.
 """
 
 from __future__ import annotations
@@ -10,8 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from commands.context import JSON_OPTION, app_of, console, print_json
+
+
+class _TextByDefault(TyperGroup):
+    """`aduan classify "some text"` runs the `text` command: a word that is not a subcommand is text."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["text", *args]
+        return super().parse_args(ctx, args)
+
+
+classify_app = typer.Typer(cls=_TextByDefault, no_args_is_help=True, rich_markup_mode=None,
+                           help="Routing: uji satu pesan (aduan classify TEKS), latih, label, evaluasi.")
 
 TEXT_ARG = typer.Argument(..., help="Teks pesan yang ingin diuji (pakai tanda kutip).")
 RULES_OPTION = typer.Option(None, "--rules", help="Berkas aturan lain untuk dicoba (bawaan: routing.rules_file).")
@@ -20,11 +35,13 @@ LABELS = {
     "id": {"kind": "Jenis", "category": "Kategori", "bidang": "Bidang", "confidence": "Keyakinan",
            "flags": "Penanda", "normalized": "Teks ternormalisasi", "evidence": "Bukti",
            "field": "Untuk", "keyword": "Kata kunci", "matched": "Cocok dengan", "weight": "Bobot",
-           "none": "-", "no_evidence": "Tidak ada kata kunci yang cocok."},
+           "none": "-", "no_evidence": "Tidak ada kata kunci yang cocok.", "needs_review": "perlu ditinjau",
+           "suggested": "Usulan bidang", "top_words": "Kata terkuat (model)", "decided_by": "Diputuskan oleh"},
     "en": {"kind": "Kind", "category": "Category", "bidang": "Division", "confidence": "Confidence",
            "flags": "Flags", "normalized": "Normalised text", "evidence": "Evidence",
            "field": "For", "keyword": "Keyword", "matched": "Matched", "weight": "Weight",
-           "none": "-", "no_evidence": "No keyword matched."},
+           "none": "-", "no_evidence": "No keyword matched.", "needs_review": "needs review",
+           "suggested": "Suggested division", "top_words": "Strongest words (model)", "decided_by": "Decided by"},
 }
 
 
@@ -52,7 +69,15 @@ def classification_view(data: dict[str, Any], locale: str = "id"):
     head.add_column()
     for key in ("kind", "category", "bidang"):
         head.add_row(words[key], plain(data[key] or words["none"]))
+    if data.get("needs_review"):
+        head.add_row(words["suggested"], Text(f"{data.get('suggested_bidang') or words['none']} "
+                                              f"({words['needs_review']})", style="bold magenta"))
     head.add_row(words["confidence"], Text(f"{data['confidence']:.2f}"))
+    head.add_row(words["decided_by"], plain(data.get("decided_by") or "rules"))
+    model = data.get("model") or {}
+    top = ", ".join(w["feature"] for w in (model.get("category") or {}).get("top_words") or [])
+    if top:
+        head.add_row(words["top_words"], plain(top, max_chars=200))
     if data["flags"]:
         head.add_row(words["flags"], plain(", ".join(data["flags"])))
     head.add_row(words["normalized"], plain(data["normalized"], max_chars=300))
@@ -67,14 +92,20 @@ def classification_view(data: dict[str, Any], locale: str = "id"):
     return Group(head, table)
 
 
+@classify_app.command("text")
 def classify(ctx: typer.Context, text: str = TEXT_ARG, rules: str = RULES_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Jenis, kategori, bidang dan bukti untuk satu pesan: untuk menyetel aturan routing."""
-    from ticketing.routing import Classifier, load_classifier, load_rules
+    from ticketing.routing import active_model_path, build_classifier, load_classifier
+    from ticketing.routing.options import routing_options
 
     app = app_of(ctx)
-    classifier = Classifier(load_rules(rules)) if rules else load_classifier(app.settings.routing.model_dump(),
-                                                                            app.settings.source)
-    data = classification_payload(classifier.classify(text))
+    routing = app.settings.routing
+    if rules:
+        classifier = build_classifier(rules, active_model_path(routing, app.settings.source), routing_options(routing))
+    else:
+        classifier = load_classifier(routing, app.settings.source)
+    explained = classifier.classify(text, explain=True) if hasattr(classifier, "model") else classifier.classify(text)
+    data = classification_payload(explained)
     if as_json:
         print_json(data)
     else:

@@ -101,6 +101,8 @@ def show(
     app = app_of(ctx)
     data = guarded(app, "reveal" if reveal else "read", ticket_id, as_json,
                    lambda: ticket_data(app, ticket_id, reveal))
+    if data.get("category") == "bukan-kewenangan" and data.get("status") in ("new", "escalated"):
+        data["suggested_template"] = app.settings.routing.not_ours_template  # redirect, then close
     if as_json:
         print_json(data)
         return

@@ -67,11 +67,18 @@ NARROW_DROPS = ("bidang", "received_wib", "channel", "contact")  # left out, in 
 SUMMARY_MIN = 16
 
 
+def _bidang_cell(item: dict[str, Any], locale: str, max_chars: int = 60) -> Text:
+    """The bidang, or *perlu ditinjau* when routing was not confident enough to suggest one."""
+    if not item.get("bidang") and item.get("needs_review"):
+        return Text(word("needs_review", locale)[:max_chars], style="bold magenta")
+    return plain(item.get("bidang") or "-", max_chars=max_chars, single_line=True)
+
+
 def _inbox_cells(item: dict[str, Any], left: Text, locale: str) -> dict[str, Text]:
     return {
         "ref": plain(item["ref"]), "channel": plain(item["channel"], max_chars=16, single_line=True),
         "status": Text(item["status_label"], style=STATUS_STYLES.get(item["status"], "")),
-        "bidang": plain(item["bidang"] or "-", max_chars=11, single_line=True),
+        "bidang": _bidang_cell(item, locale, 14),
         "contact": plain(item["contact"], max_chars=20, single_line=True),
         "summary": plain(item["summary"], max_chars=200, single_line=True),
         "received_wib": Text(_short(item["received_at"], locale)), "remaining": left,
@@ -155,7 +162,7 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
         ("ref", plain(data["ref"])), ("status", Text(data["status_label"])),
         ("channel", plain(data["channel"])), ("contact", plain(data["contact"])),
         ("kind", plain(data["kind"] or "-")), ("category", plain(data["category"] or "-")),
-        ("bidang", plain(data["bidang"] or "-")), ("assignee", plain(data["assignee"] or "-")),
+        ("bidang", _bidang_cell(data, locale)), ("assignee", plain(data["assignee"] or "-")),
         ("received", Text(_dt(data["received_at"], locale))), ("due", Text(_dt(data["due_at"], locale))),
         ("remaining", remaining(data, now, locale)),
         ("tags", plain(", ".join(data.get("tags") or []) or "-")),
@@ -194,6 +201,9 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
         parts.append(plain(f"{word('other_tickets', locale)}: {others}"))
     if "public_nik" in (data.get("flags") or []):
         parts.insert(1, Text(word("public_nik", locale), style="bold yellow"))
+    if data.get("suggested_template"):
+        parts.insert(1, Text(word("not_ours", locale).format(template=safe_terminal_text(data["suggested_template"])),
+                             style="bold yellow"))
     if data.get("revealed_by"):
         parts.insert(0, Text(word("revealed", locale).format(user=safe_terminal_text(data["revealed_by"])),
                              style="bold yellow"))

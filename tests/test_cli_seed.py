@@ -13,7 +13,7 @@ from tests.factories import batch, inbound
 from ticketing.app import App
 from ticketing.config import load_settings
 from ticketing.intake.ingest import ingest_batch
-from ticketing.store.db import open_database, write_session
+from ticketing.store.db import SCHEMA_REVISION, open_database, write_session
 
 HEAVY = ("sqlmodel", "sqlalchemy", "redis", "rq", "tweepy", "facebook", "requests", "holidays", "psycopg")
 
@@ -86,7 +86,6 @@ def test_bad_config_exits_2_naming_the_key(tmp_path):
 
 def test_db_upgrade_on_postgres(tmp_path, postgres_url):
     config = make_config(tmp_path, postgres_url)
-    from ticketing.store.db import SCHEMA_REVISION
 
     result = run_cli(config, "db", "upgrade")
     assert result.code == 0 and SCHEMA_REVISION in result.out  # the head revision, whatever its name

@@ -37,6 +37,38 @@ def test_command_help_imports_nothing_heavy(args):
     assert "LOADED []" in proc.stdout, proc.stdout[-500:]
 
 
+MODEL_MODULES = ("ticketing.routing.model", "ticketing.routing.hybrid", "ticketing.routing.training",
+                 "sklearn", "numpy", "scipy")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["inbox"], ["inbox", "--json"], ["classify", "--help"]])
+def test_inbox_and_help_import_no_model_library(tmp_path, args):
+    """The routing model is loaded by classifying commands only (issue 19); the inbox never pays for it."""
+    from tests.cli_helpers import make_config
+
+    config = make_config(tmp_path)
+    code = (f"import sys, runpy; sys.argv = ['aduan', '--config', {str(config)!r}, *{args!r}]\n"
+            "try:\n    runpy.run_path('cli.py', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            f"loaded = [m for m in {MODEL_MODULES!r} if m in sys.modules]\n"
+            "print('LOADED', loaded)")
+    env = {"ADUAN_USER": "admin1", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert "LOADED []" in proc.stdout, proc.stdout[-500:] + proc.stderr[-500:]
+
+
+def test_classifying_does_load_the_model(tmp_path):
+    """The check above has teeth: `aduan classify TEXT` imports the model module."""
+    from tests.cli_helpers import make_config
+
+    config = make_config(tmp_path)
+    code = (f"import sys, runpy; sys.argv = ['aduan', '--config', {str(config)!r}, 'classify', 'ktp saya hilang']\n"
+            "try:\n    runpy.run_path('cli.py', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', 'ticketing.routing.model' in sys.modules)")
+    env = {"ADUAN_USER": "admin1", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert "LOADED True" in proc.stdout, proc.stdout[-500:] + proc.stderr[-500:]
+
+
 def full_scans(plan_rows) -> list[str]:
     """Plan steps reading all of `ticket` or `message`: SCAN without an index (a covering index is fine)."""
     steps = [row[-1] for row in plan_rows]

@@ -88,13 +88,19 @@ class App:
             return None
         from ticketing.routing import load_classifier
 
-        return load_classifier(self.settings.routing.model_dump(), self.settings.source)
+        return load_classifier(self.settings.routing, self.settings.source)
 
     @cached_property
     def identity(self) -> Identity:
         from ticketing.workflow.identity import resolve
 
         return resolve(self.settings, self._user, self.environ)
+
+    def routing_classifier(self):
+        """The classifier whatever `routing.enabled` says (for `aduan classify` and `aduan route`)."""
+        from ticketing.routing import load_classifier
+
+        return load_classifier(self.settings.routing, self.settings.source)
 
     def username(self) -> str | None:
         return self.identity.username

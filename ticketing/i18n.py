@@ -37,6 +37,7 @@ WORDS: dict[str, dict[str, str]] = {
         "done_reply": "balasan dicatat", "done_escalate": "diteruskan ke", "done_answer": "jawaban bidang dicatat",
         "done_resolve": "ditandai selesai", "done_close": "ditutup, alasan", "done_reopen": "dibuka kembali",
         "done_assign": "ditugaskan ke", "done_note": "catatan ditambahkan", "done_tag": "tag",
+        "done_route": "routing diperbaiki:",
         "done_merge": "digabung ke", "templates": "Templat Balasan", "name": "Nama", "text": "Isi",
         "placeholders": "Placeholder yang tersedia", "source": "Sumber", "builtin": "bawaan",
         "configured": "config",
@@ -48,6 +49,8 @@ WORDS: dict[str, dict[str, str]] = {
         "triage_gone": "sudah tidak terbuka, dilewati", "preview": "Pratinjau",
         "refused": "ditolak", "overdue_count": "Lewat batas",
         "public_nik": "⚠ Unggahan publik memuat NIK/No. KK: balas dulu dengan templat pindah-ke-dm.",
+        "needs_review": "perlu ditinjau",
+        "not_ours": "Bukan kewenangan Dukcapil: balas dengan templat {template}, lalu tutup.",
     },
     "en": {
         "inbox": "Complaint Inbox", "ref": "Ticket", "channel": "Channel", "status": "Status", "kind": "Kind",
@@ -68,6 +71,7 @@ WORDS: dict[str, dict[str, str]] = {
         "done_reply": "reply queued", "done_escalate": "escalated to", "done_answer": "division answer recorded",
         "done_resolve": "resolved", "done_close": "closed, reason", "done_reopen": "reopened",
         "done_assign": "assigned to", "done_note": "note added", "done_tag": "tags",
+        "done_route": "routing corrected:",
         "done_merge": "merged into", "templates": "Reply Templates", "name": "Name", "text": "Text",
         "placeholders": "Available placeholders", "source": "Source", "builtin": "built-in",
         "configured": "config",
@@ -78,6 +82,8 @@ WORDS: dict[str, dict[str, str]] = {
         "triage_gone": "no longer open, skipped", "preview": "Preview",
         "refused": "refused", "overdue_count": "Breached",
         "public_nik": "⚠ A public post contains a NIK/KK number: first reply with the pindah-ke-dm template.",
+        "needs_review": "needs review",
+        "not_ours": "Not Dukcapil's authority: reply with template {template}, then close.",
     },
 }
 

@@ -97,6 +97,16 @@ class Settings(Strict):
     source: str | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
+    def _redirect_template_exists(self) -> Settings:
+        from ticketing.workflow.templates import all_templates
+
+        name = self.routing.not_ours_template
+        known = all_templates(self.templates)
+        if name not in known:
+            raise ValueError(f"routing.not_ours_template {name!r} is not a template; known: {', '.join(sorted(known))}")
+        return self
+
+    @model_validator(mode="after")
     def _unique_names(self) -> Settings:
         seen: set[str] = set()
         for channel in self.channels:

@@ -33,7 +33,7 @@ from ticketing.store.models import (
 )
 from ticketing.store.sql import advisory_lock, insert_ignoring, param_mark
 from ticketing.workflow.audit import EventDraft, append_events
-from ticketing.workflow.statuses import OPEN_STATUSES, TicketStatus
+from ticketing.workflow.statuses import NEEDS_REVIEW_FLAG, OPEN_STATUSES, TicketStatus
 
 SUMMARY_CHARS = 160  # the inbox's one-line summary
 FUTURE_TOLERANCE = timedelta(minutes=10)  # clock skew we accept before calling a timestamp future
@@ -55,6 +55,7 @@ class Classification:
     category: str | None
     bidang: str | None
     confidence: float | None = None
+    needs_review: bool = False  # below routing.review_threshold: no bidang, flag "perlu-ditinjau"
 
 
 @dataclass
@@ -371,7 +372,9 @@ def _create_tickets(session: Session, channel: str, channel_type: str,
             "summary": message.text[:SUMMARY_CHARS], "tags": "", "message_count": 0,
             "received_at": message.sent_at, "last_message_at": message.sent_at,
             "due_at": policy.due_at(message.sent_at, found), "sla_state": "ok",
-            "flags": ",".join(f for f in message.flags if f == "future_timestamp"), "sla_paused_seconds": 0,
+            "flags": ",".join([f for f in message.flags if f == "future_timestamp"]
+                              + ([NEEDS_REVIEW_FLAG] if getattr(found, "needs_review", False) else [])),
+            "sla_paused_seconds": 0,
         }
         drafts.append(EventDraft(ticket_id, now, "system", "created", None, TicketStatus.NEW,
                                  json.dumps({"channel": channel, "message": message.external_id})))

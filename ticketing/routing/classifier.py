@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ticketing.routing.matcher import Match
+from ticketing.routing.options import RoutingOptions
 from ticketing.routing.rules import Rule, RuleSet
 
 
@@ -41,11 +42,29 @@ class RoutingResult:
     flags: tuple[str, ...] = ()
     normalized: str = ""
     scores: dict[str, float] = field(default_factory=dict)
+    needs_review: bool = False  # confidence below routing.review_threshold: no bidang suggested
+    suggested_bidang: str | None = None  # what it would have suggested (shown to the admin reviewing)
+    model: dict[str, object] | None = None  # the statistical model's view: probabilities and top words
+    decided_by: str = "rules"  # rules | model | rules+model
 
     def as_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "category": self.category, "bidang": self.bidang,
-                "confidence": self.confidence, "evidence": [e.as_dict() for e in self.evidence],
+                "confidence": self.confidence, "needs_review": self.needs_review,
+                "suggested_bidang": self.suggested_bidang, "decided_by": self.decided_by,
+                "evidence": [e.as_dict() for e in self.evidence], "model": self.model,
                 "flags": list(self.flags), "normalized": self.normalized, "scores": self.scores}
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """What the keyword rules found, before a decision: the hybrid classifier weighs it."""
+
+    tokens: list[str]
+    kinds: Scored
+    categories: Scored
+    kind_rule: Rule | None
+    category_rule: Rule | None
+    technical: list[Match] | None
 
 
 Scored = list[tuple[float, Rule, list[Match]]]
@@ -78,39 +97,64 @@ def _confidence(scored: Scored, winner: Rule | None) -> float:
 class Classifier:
     """Callable on a message's text; what `IngestPolicy.classify` expects."""
 
-    def __init__(self, rules: RuleSet):
+    def __init__(self, rules: RuleSet, options: RoutingOptions | None = None):
         self.rules = rules
+        self.options = options or RoutingOptions()
+        self._bidang = self.options.bidang_overrides()
+        self._technical = self.options.technical_overrides()
 
     def __call__(self, text: str) -> RoutingResult:
         return self.classify(text)
 
-    def classify(self, text: str) -> RoutingResult:
+    def analyse(self, text: str) -> RuleView:
         rules = self.rules
         tokens = rules.normalizer.tokens(text)
         found = rules.index.find(tokens)
         categories = _score(rules.categories, found)
         kinds = _score(rules.kinds, found)
-
         kind_rule = next((rule for score, rule, _e in kinds if score >= rule.min_score), None)
         if kind_rule is None:
             kind_rule = next((rule for _score, rule, _e in kinds if rule.fallback), None)
-        kind = kind_rule.name if kind_rule else rules.default_kind
         category = next((rule for score, rule, _e in categories if score >= rule.min_score), None)
         if kind_rule is not None and kind_rule.clears_category:
             category = None
-
-        evidence = _evidence(kinds, kind_rule, "kind") + _evidence(categories, category, "category")
-        bidang = category.bidang if category else None
         technical = found.get(rules.technical_group) if rules.technical_group is not None else None
-        if category is not None and category.technical_bidang and technical:
-            bidang = category.technical_bidang
-            keyword, matched = technical[0]
-            evidence.append(Evidence("bidang", bidang, keyword.text, matched, 0))
+        return RuleView(tokens, kinds, categories, kind_rule, category, technical)
+
+    def bidang_for(self, category: str | None, technical: bool) -> str | None:
+        """The office's route for a category (config keys first, then the rules file)."""
+        if category is None:
+            return None
+        if technical and category in self._technical:
+            return self._technical[category]
+        if category in self._bidang:
+            return self._bidang[category]
+        rule = self.rules.category(category)
+        if rule is None:
+            return None
+        return rule.technical_bidang if technical and rule.technical_bidang else rule.bidang
+
+    def technical_evidence(self, view: RuleView, bidang: str | None) -> list[Evidence]:
+        if not view.technical or bidang is None:
+            return []
+        keyword, matched = view.technical[0]
+        return [Evidence("bidang", bidang, keyword.text, matched, 0)]
+
+    def classify(self, text: str) -> RoutingResult:
+        view = self.analyse(text)
+        kinds, categories, kind_rule, category = view.kinds, view.categories, view.kind_rule, view.category_rule
+        tokens = view.tokens
+        kind = kind_rule.name if kind_rule else self.rules.default_kind
+        evidence = _evidence(kinds, kind_rule, "kind") + _evidence(categories, category, "category")
+        technical = bool(view.technical) and category is not None and category.name in self._technical
+        bidang = self.bidang_for(category.name if category else None, technical)
+        if technical:
+            evidence += self.technical_evidence(view, bidang)
         confidence = _confidence(categories, category) if category else _confidence(kinds, kind_rule)
         scores = {f"kind:{rule.name}": score for score, rule, _e in kinds}
         scores.update({f"category:{rule.name}": score for score, rule, _e in categories})
         return RoutingResult(
             kind=kind, category=category.name if category else None, bidang=bidang, confidence=confidence,
             evidence=tuple(evidence), flags=category.flags if category else (), normalized=" ".join(tokens),
-            scores=scores,
+            scores=scores, suggested_bidang=bidang,
         )

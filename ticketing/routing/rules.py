@@ -111,6 +111,12 @@ class RuleSet:
     default_kind: str
     source: str
 
+    def category(self, name: str) -> Rule | None:
+        return self._by_name.get(name)
+
+    def __post_init__(self) -> None:
+        self._by_name = {rule.name: rule for rule in self.categories}
+
 
 def _phrase(normalizer: Normalizer, text: str) -> tuple[str, ...]:
     words = tuple(normalizer.canonical(text).split())

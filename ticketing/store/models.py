@@ -255,3 +255,23 @@ class WebhookDelivery(SQLModel, table=True):
     processed_at: datetime | None = _ts(index=True)
     attempts: int = 0
     error: str | None = None
+
+
+class RoutingLabel(SQLModel, table=True):
+    """An office correction of routing, kept as a training label (issue 19): an escalation to
+    another bidang than suggested, `aduan route`, a close as spam. The text is not copied: it is
+    the ticket's first citizen message (`message_id`), so a privacy purge of the message also
+    empties the label."""
+
+    __tablename__ = "routing_label"
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    source: str  # route | escalate | spam
+    fields: str  # which of kind,category,bidang this label asserts, comma-separated
+    kind: str | None = None
+    category: str | None = None
+    bidang: str | None = None
+    suggested: str = ""  # what routing had suggested, "kind/category/bidang", for the confusion table
+    created_by: str
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

@@ -46,3 +46,5 @@ def label(status: str, locale: str = "id") -> str:
         return LABELS.get(locale, LABELS["id"])[TicketStatus(status)]
     except ValueError:
         return status
+
+NEEDS_REVIEW_FLAG = "perlu-ditinjau"  # ticket flag: routing was not confident enough to suggest a bidang

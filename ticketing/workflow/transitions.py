@@ -16,7 +16,14 @@ from ticketing.store.flags import join_flags, parse_flags
 from ticketing.store.models import Escalation, Message, Ticket
 from ticketing.workflow.audit import EventDraft, record_event
 from ticketing.workflow.roles import Actor, require
-from ticketing.workflow.statuses import CLOSE_REASONS, OPEN_STATUSES, TRANSITIONS, TicketStatus, label
+from ticketing.workflow.statuses import (
+    CLOSE_REASONS,
+    NEEDS_REVIEW_FLAG,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    TicketStatus,
+    label,
+)
 
 S = TicketStatus
 
@@ -116,6 +123,8 @@ def escalate(session: Session, ticket: Ticket, bidang: str, actor: Actor, now: d
     escalation = Escalation(ticket_id=ticket.id, bidang=bidang, note=note, escalated_by=actor.username,
                             escalated_at=now)
     session.add(escalation)
+    if bidang != ticket.bidang:  # another bidang than routing (or an earlier admin) chose: a label
+        _label(session, ticket, actor, now, "escalate", bidang=bidang)
     ticket.bidang = bidang
     ticket.classification_locked = True
     detail = {"bidang": bidang, "note": note}
@@ -168,6 +177,8 @@ def dismiss(session: Session, ticket: Ticket, reason: str, actor: Actor, now: da
     check_access(ticket, actor, "close", session)
     if reason not in CLOSE_REASONS:
         raise AduanError(f"alasan {reason!r} tidak dikenal; pilih: {', '.join(CLOSE_REASONS)}")
+    if reason == "spam" and ticket.kind != "spam":
+        _label(session, ticket, actor, now, "spam", kind="spam", category=None, bidang=None)
     ticket.close_reason = reason
     ticket.closed_at = now
     change_status(session, ticket, S.DISMISSED, actor, now, "dismissed", {"reason": reason})
@@ -233,13 +244,32 @@ def merge(session: Session, ticket: Ticket, into: Ticket, actor: Actor, now: dat
 
 def set_classification(session: Session, ticket: Ticket, actor: Actor, now: datetime, *,
                        kind: str | None = None, category: str | None = None, bidang: str | None = None) -> None:
-    """An admin's correction; locked so later messages never overwrite it."""
+    """An admin's correction; locked so later messages never overwrite it, and kept as a routing
+    label. `bidang=None` leaves the bidang as it is, `bidang=""` clears it."""
     check_access(ticket, actor, "classify", session)
     before = {"kind": ticket.kind, "category": ticket.category, "bidang": ticket.bidang}
+    if bidang and bidang.upper() not in BIDANG_CODES:
+        raise AduanError(f"bidang {bidang!r} tidak dikenal; pilih salah satu: {', '.join(BIDANG_CODES)}")
     ticket.kind = kind or ticket.kind
     ticket.category = category or ticket.category
-    ticket.bidang = (bidang or ticket.bidang or "").upper() or None
+    if bidang is not None:  # "" clears it: not our authority goes to no bidang
+        ticket.bidang = bidang.upper() or None
+    given = {name: getattr(ticket, name) for name, value in (("kind", kind), ("category", category),
+                                                            ("bidang", bidang)) if value is not None}
+    if given:
+        _label(session, ticket, actor, now, "route", before=before, **given)
     ticket.classification_locked = True
     session.add(ticket)
     _event(session, ticket, actor, now, "classified", {"before": before, "kind": ticket.kind,
                                                        "category": ticket.category, "bidang": ticket.bidang})
+
+
+def _label(session: Session, ticket: Ticket, actor: Actor, now: datetime, source: str,
+           before: dict[str, str | None] | None = None, **values: str | None) -> None:
+    """A correction of routing is a training label; the ticket no longer needs review."""
+    from ticketing.routing.labels import record_label
+
+    suggested = before or {"kind": ticket.kind, "category": ticket.category, "bidang": ticket.bidang}
+    record_label(session, ticket, actor.username, now, source, suggested, **values)
+    flags = [f for f in ticket.flags.split(",") if f and f != NEEDS_REVIEW_FLAG]
+    ticket.flags = ",".join(flags)

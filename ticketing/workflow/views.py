@@ -14,7 +14,7 @@ from ticketing.sla.tracking import sla_state
 from ticketing.store import search
 from ticketing.store.flags import parse_flags
 from ticketing.store.models import CollectorState, Contact, ContactHandle, Escalation, Event, Message, Ticket
-from ticketing.workflow.statuses import OPEN_STATUSES, TicketStatus, label
+from ticketing.workflow.statuses import NEEDS_REVIEW_FLAG, OPEN_STATUSES, TicketStatus, label
 
 if TYPE_CHECKING:
     from ticketing.sla.calendar import OfficeCalendar
@@ -132,6 +132,7 @@ def ticket_summary(ticket: Ticket, contact: str, now: datetime, warn_before: tim
         "sla_state": state, "sla_remaining": remaining,
         "message_count": ticket.message_count, "tags": parse_flags(ticket.tags),
         "flags": parse_flags(ticket.flags),
+        "needs_review": NEEDS_REVIEW_FLAG in parse_flags(ticket.flags),
     }
 
 

@@ -1,7 +1,7 @@
 """Identity: every audit event records the OS account of the process that wrote it.
 
-Revision ID: 0003_issue21
-Revises: 0002
+Revision ID: 0004_issue21
+Revises: 0003_issue19
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_issue21"
-down_revision = "0002"
+revision = "0004_issue21"
+down_revision = "0003_issue19"
 branch_labels = None
 depends_on = None
 
