@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from collectors.mail_charset import decode_undeclared
+
 # Tags whose content is never shown to a reader of the mail.
 _INVISIBLE = {"script", "style", "head", "title", "noscript", "template", "object", "iframe", "svg"}
 # Tags that start a new line of text.
@@ -27,14 +29,10 @@ _OUTLOOK_SENT = re.compile(r"^\s*\*?(?:sent|dikirim|terkirim|date|tanggal)\s*:\*
 
 
 def fix_surrogates(value: str) -> str:
-    """Undo surrogateescape from raw 8-bit header bytes: UTF-8 if valid, else cp1252."""
+    """Undo surrogateescape from raw 8-bit header bytes: UTF-8 if valid, else a trusted guess, else cp1252."""
     if not any("\udc80" <= ch <= "\udcff" for ch in value):
         return value
-    data = value.encode("utf-8", "surrogateescape")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
+    return decode_undeclared(value.encode("utf-8", "surrogateescape"))
 
 
 def clean_header(value: object, limit: int = 998) -> str:

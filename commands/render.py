@@ -151,8 +151,9 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
+    rows = [("subject", plain(data["subject"], max_chars=300, single_line=True))] if data.get("subject") else []
     for key, value in (
-        ("ref", plain(data["ref"])), ("status", Text(data["status_label"])),
+        ("ref", plain(data["ref"])), *rows, ("status", Text(data["status_label"])),
         ("channel", plain(data["channel"])), ("contact", plain(data["contact"])),
         ("kind", plain(data["kind"] or "-")), ("category", plain(data["category"] or "-")),
         ("bidang", plain(data["bidang"] or "-")), ("assignee", plain(data["assignee"] or "-")),

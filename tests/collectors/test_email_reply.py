@@ -131,7 +131,7 @@ def test_a_crafted_subject_and_name_never_add_a_header(mailbox, smtp, tmp_path):
 
 def test_references_stay_bounded_in_long_threads(mailbox, smtp, tmp_path):
     collector = collector_for(mailbox, smtp, tmp_path)
-    earlier = [f"m{i}@contoh.id" for i in range(30)]
+    earlier = ["root@contoh.id", *(f"m{i}@contoh.id" for i in range(30))]  # the parent's References
     collector.send(OutboundMessage(channel=collector.name, thread_key="root@contoh.id", text="x",
                                    in_reply_to="last@contoh.id", recipient_id="warga@contoh.id",
                                    context={"references": earlier}))
