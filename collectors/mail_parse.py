@@ -17,6 +17,7 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
+from collectors.base import PayloadError
 from collectors.mail_address import Sender, attribute, first_address, header_text, raw_values, repair_header_block
 from collectors.mail_auto import AUTOMATIC_SENDER, BounceReport, automatic_reason, parse_bounce
 from collectors.mail_body import MailPart, read_body  # noqa: F401  (MailPart re-exported)
@@ -138,6 +139,8 @@ def parse_message(raw: bytes) -> ParsedMail:
     """Parse one mail. Raises only if the bytes are not a mail at all (then it is quarantined)."""
     flags: list[str] = []
     msg, raw_read = _parse(raw, flags)
+    if not msg.keys():  # no header line at all: not a mail (a mail without any address is still one)
+        raise PayloadError("not a mail: no header fields")
     ids = message_ids(_header(msg, "Message-ID"))
     recipients = [a.lower() for _n, a in getaddresses([clean_header(_header(msg, h)) for h in ("To", "Cc")]) if a]
     bounce = parse_bounce(msg)

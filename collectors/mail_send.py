@@ -1,9 +1,10 @@
 """Compose the office's reply as a proper mail in the citizen's thread, and hand it to SMTP.
 
 Threading headers point into the conversation (In-Reply-To; References as RFC 5322 3.6.4 says,
-the parent's References and its Message-ID, bounded to the oldest plus the last ten), the subject carries the ticket reference with exactly one `Re:`, and
-every value taken from citizens' mail is cleaned first: a crafted subject can never add a
-header (the default policy would raise on CR/LF; we never let it get that far).
+the parent's References and its Message-ID, bounded to the oldest plus the last ten), the
+subject carries the ticket reference with exactly one `Re:`, and every value taken from
+citizens' mail is cleaned first: a crafted subject can never add a header (the default policy
+would raise on CR/LF; we never let it get that far).
 """
 
 from __future__ import annotations

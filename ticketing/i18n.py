@@ -32,7 +32,8 @@ WORDS: dict[str, dict[str, str]] = {
         "working_days": "hari kerja", "hours": "jam", "pending": "menunggu", "sent": "terkirim",
         "failed": "gagal", "sending": "sedang dikirim", "unknown": "perlu dicek",
         "wd": "HK", "h_short": "jam", "min_short": "mnt", "over": "lewat", "at_least": "≥",
-        "tags": "Tag", "subject": "Perihal", "close_reason": "Alasan tutup", "revealed": "NIK/KK ditampilkan tanpa sensor "
+        "tags": "Tag", "subject": "Perihal", "close_reason": "Alasan tutup",
+        "revealed": "NIK/KK ditampilkan tanpa sensor "
         "(atas permintaan {user}); tercatat di log audit.",
         "done_reply": "balasan dicatat", "done_escalate": "diteruskan ke", "done_answer": "jawaban bidang dicatat",
         "done_resolve": "ditandai selesai", "done_close": "ditutup, alasan", "done_reopen": "dibuka kembali",
@@ -63,7 +64,8 @@ WORDS: dict[str, dict[str, str]] = {
         "pending": "pending", "sent": "sent", "failed": "failed", "sending": "sending",
         "unknown": "to verify",
         "wd": "wd", "h_short": "h", "min_short": "min", "over": "over", "at_least": "≥",
-        "tags": "Tags", "subject": "Subject", "close_reason": "Close reason", "revealed": "NIK/KK shown unmasked "
+        "tags": "Tags", "subject": "Subject", "close_reason": "Close reason",
+        "revealed": "NIK/KK shown unmasked "
         "(requested by {user}); recorded in the audit log.",
         "done_reply": "reply queued", "done_escalate": "escalated to", "done_answer": "division answer recorded",
         "done_resolve": "resolved", "done_close": "closed, reason", "done_reopen": "reopened",
