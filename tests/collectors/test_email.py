@@ -242,16 +242,24 @@ def test_new_uidvalidity_rescans_without_duplicates(engine, now, mailbox, tmp_pa
     assert any(i.startswith("sha256-") for i in ids)
 
 
-def test_mail_without_sender_is_quarantined_and_the_cursor_moves_on(mailbox, sqlite_engine, now, tmp_path):
+def test_mail_without_any_address_opens_a_flagged_ticket_and_only_a_non_mail_is_quarantined(
+        mailbox, sqlite_engine, now, tmp_path):
     mailbox.append_fixture("no_sender.eml")
+    mailbox.append(b"bukan surat: tidak ada satu pun baris header\r\n")
     mailbox.append_fixture("plain.eml")
     collector = make_collector(mailbox, tmp_path)
     result = poll(sqlite_engine, collector, now)
-    assert (result.new_messages, result.quarantined) == (1, 1)
+    assert (result.new_messages, result.new_tickets, result.quarantined) == (2, 2, 1)
+    nameless = next(m for m in messages(sqlite_engine) if m.external_id == "nosender-014@contoh.id")
+    assert nameless.author_id == "" and nameless.text == "Isi tanpa pengirim."
+    assert "no_reply_address" in nameless.flags.split(",")
+    assert json.loads(nameless.raw)["address_source"] is None
+    ticket = next(t for t in tickets(sqlite_engine) if t.id == nameless.ticket_id)
+    assert "no_reply_address" in ticket.flags.split(",") and ticket.summary.startswith("tanpa pengirim \u2014 Isi")
     with read_session(sqlite_engine) as session:
         item = session.exec(select(Quarantine)).one()
-    assert "sender" in item.reason and "Isi tanpa pengirim" in item.payload
-    assert stored_cursor(sqlite_engine, collector).folders["INBOX"].last_uid == 2
+    assert "no header" in item.reason and "bukan surat" in item.payload
+    assert stored_cursor(sqlite_engine, collector).folders["INBOX"].last_uid == 3
     assert poll(sqlite_engine, collector, now).quarantined == 0
 
 
