@@ -19,7 +19,9 @@ _AUTO_SUBJECT = re.compile(
     r"^\s*(?:out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?reply|balasan otomatis|"
     r"jawaban otomatis|auto\s*:|undeliver(?:ed|able)|delivery status notification|"
     r"mail delivery (?:failed|failure|subsystem)|returned mail|failure notice|abwesenheitsnotiz)", re.I)
-AUTOMATIC_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)(?:[+-][^@]*)?@", re.I)
+# The robot word may stand anywhere in the local part between separators: forms-receipts-noreply@, noreply.portal@
+AUTOMATIC_SENDER = re.compile(
+    r"^(?:[^@]*[._+-])?(?:mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)(?:[._+-][^@]*)?@", re.I)
 _MSGID = re.compile(r"<([^<>\s]{1,250})>")
 
 

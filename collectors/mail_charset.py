@@ -37,6 +37,7 @@ _TRUSTED_GUESSES = {
     "iso8859_7",
 }
 _DETECT_MIN_HIGH_BYTES = 8  # fewer 8-bit bytes than this is too little evidence for a guess
+_SEVEN_BIT_CODECS = ("iso2022", "utf-7", "hz")  # ASCII bytes that still need their codec
 _NO_BOM_CODECS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be", "utf_7"]
 
 
@@ -78,10 +79,10 @@ def decode_bytes(payload: bytes, charset: str | None, flags: list[str]) -> str:
     rules (cp1252 for a UTF-8 label with no valid sequence at all, else U+FFFD and `invalid_bytes`).
     An unknown label (flag `unknown_charset`) is treated as undeclared.
     """
-    if payload.isascii():
-        return payload.decode("ascii")
     label = (charset or "").strip().strip('"').lower()
     name = None if label in _UNDECLARED else codec_for(label)
+    if payload.isascii() and not (name or "").startswith(_SEVEN_BIT_CODECS):
+        return payload.decode("ascii")
     if name is None:
         if label not in _UNDECLARED:
             flags.append("unknown_charset")
