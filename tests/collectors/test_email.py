@@ -372,3 +372,13 @@ def test_aduan_collect_reads_the_mailbox_and_nik_stays_masked_in_the_cli(mailbox
     for output in (inbox.out, shown.out):
         assert not re.search(r"\d{16}", output) and "3329 0123 4567 0002" not in output
     assert "3329********0001" in shown.out
+    subject = "NIK tidak terdaftar di BPJS"
+    assert shown.json()["subject"] == subject  # the mail's subject, in show --json
+    assert inbox.json()[0]["summary"].startswith(f"{subject} \u2014 ")  # and leading the inbox summary
+    screen = run_cli(config, "show", str(stored["nik-012@contoh.id"].ticket_id), env=environment)
+    assert screen.code == 0 and re.search(rf"Perihal\s+{subject}", screen.out), screen.out
+    recap = run_cli(config, "recap", "daily", "--date", "2026-11-23", "--format", "json", "-o", str(tmp_path),
+                    env=environment)
+    assert recap.code == 0, recap.err
+    rows = json.loads((tmp_path / "rekap-harian-2026-11-23.json").read_text(encoding="utf-8"))["rows"]
+    assert [r["summary"].split(" \u2014 ")[0] for r in rows] == [subject]  # the recap's summary column
