@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from collectors.mail_address import first_address, header_text, repair_header_block
+from collectors.mail_address import first_address, header_text, repair_header_block, valid_address
 from collectors.mail_body import type_name
 from collectors.mail_charset import decode_bytes
 from collectors.mail_parse import parse_message
@@ -87,3 +87,18 @@ def test_a_plain_part_is_replaced_by_the_html_only_when_it_is_a_measured_stub():
 def test_unnamed_parts_are_named_by_their_type():
     assert [type_name(k) for k in ("image/jpeg", "text/html", "application/pdf", "video/mp4")] == \
         ["image.jpg", "document.html", "document.pdf", "video.mp4"]
+
+
+def test_an_address_keeps_what_real_senders_add_out():
+    assert valid_address("<Claudia.Shu@yahoo.com.>") == "Claudia.Shu@yahoo.com"
+    assert valid_address("'budi@contoh.id'") == "budi@contoh.id"
+    assert valid_address("budi@localhost") == "" and valid_address("a b@c.id") == ""
+
+
+def test_a_loose_signature_part_is_kept_but_not_the_citizens_file():
+    raw = (b"From: a@contoh.id\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+           b"--b\r\nContent-Type: text/plain\r\n\r\nIsi.\r\n--b\r\nContent-Type: application/pkcs7-signature; "
+           b"name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\nMIIB\r\n--b--\r\n")
+    parsed = parse_message(raw)
+    assert [(p.filename, p.role) for p in parsed.attachments] == [("smime.p7s", "signature")]
+    assert parsed.text == "Isi."
