@@ -99,6 +99,7 @@ def _name(raw_name: str) -> str:
 def first_address(values: list[str]) -> tuple[str, str]:
     """(address, name) of the first valid address over the header values, or ("", "")."""
     for value in values:
+        value = re.sub(r"\r?\n[ \t]*", " ", value)  # unfolded: a folded From is one value
         for raw_name, raw_address in getaddresses([value]):
             address = valid_address(raw_address)
             if address:

@@ -193,8 +193,9 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
     if data["other_tickets"]:
         others = ", ".join(f"{o['ref']} ({o['status_label']})" for o in data["other_tickets"])
         parts.append(plain(f"{word('other_tickets', locale)}: {others}"))
-    if "public_nik" in (data.get("flags") or []):
-        parts.insert(1, Text(word("public_nik", locale), style="bold yellow"))
+    for flag in ("public_nik", "no_reply_address"):
+        if flag in (data.get("flags") or []):
+            parts.insert(1, Text(word(flag, locale), style="bold yellow"))
     if data.get("revealed_by"):
         parts.insert(0, Text(word("revealed", locale).format(user=safe_terminal_text(data["revealed_by"])),
                              style="bold yellow"))

@@ -49,6 +49,8 @@ WORDS: dict[str, dict[str, str]] = {
         "triage_gone": "sudah tidak terbuka, dilewati", "preview": "Pratinjau",
         "refused": "ditolak", "overdue_count": "Lewat batas",
         "public_nik": "⚠ Unggahan publik memuat NIK/No. KK: balas dulu dengan templat pindah-ke-dm.",
+        "no_reply_address": "⚠ Tanpa alamat balasan: surat ini tidak memuat alamat email; balasan lewat email "
+        "akan ditolak, hubungi warga lewat kanal lain.",
     },
     "en": {
         "inbox": "Complaint Inbox", "ref": "Ticket", "channel": "Channel", "status": "Status", "kind": "Kind",
@@ -80,6 +82,8 @@ WORDS: dict[str, dict[str, str]] = {
         "triage_gone": "no longer open, skipped", "preview": "Preview",
         "refused": "refused", "overdue_count": "Breached",
         "public_nik": "⚠ A public post contains a NIK/KK number: first reply with the pindah-ke-dm template.",
+        "no_reply_address": "⚠ No reply address: this mail names no email address; an email reply will be "
+        "refused, reach the citizen another way.",
     },
 }
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from sqlmodel import select
 
 from collectors.base import AuthExpired, CollectorError, TransientError
+from commands.render import ticket_view
 from tests.cli_helpers import make_config, run_cli
 from tests.collectors.email_helpers import make_collector, poll, stored_cursor
 from tests.conftest import count
@@ -18,6 +21,7 @@ from tests.fakes.mail import OFFICE_ADDRESS, Mailbox, citizen_mail, fixture
 from ticketing.db import open_database, read_session
 from ticketing.errors import ConfigError
 from ticketing.models import AttachmentRecord, Event, Message, Quarantine, Ticket
+from ticketing.views import ticket_detail
 
 
 @pytest.fixture
@@ -256,6 +260,12 @@ def test_mail_without_any_address_opens_a_flagged_ticket_and_only_a_non_mail_is_
     assert json.loads(nameless.raw)["address_source"] is None
     ticket = next(t for t in tickets(sqlite_engine) if t.id == nameless.ticket_id)
     assert "no_reply_address" in ticket.flags.split(",") and ticket.summary.startswith("tanpa pengirim \u2014 Isi")
+    with read_session(sqlite_engine) as session:
+        shown = ticket_detail(session, session.get(Ticket, ticket.id), now, timedelta(hours=4))
+    console = Console(record=True, width=120)
+    console.print(ticket_view(shown, now, "id"))
+    screen = console.export_text()
+    assert "Tanpa alamat balasan" in screen and re.search(r"Perihal\s+tanpa pengirim", screen)
     with read_session(sqlite_engine) as session:
         item = session.exec(select(Quarantine)).one()
     assert "no header" in item.reason and "bukan surat" in item.payload
