@@ -37,6 +37,7 @@ _TRUSTED_GUESSES = {
     "iso8859_7",
 }
 _DETECT_MIN_HIGH_BYTES = 8  # fewer 8-bit bytes than this is too little evidence for a guess
+_LATIN_LABELS = {"cp1252", "iso8859-15", "iso8859-1"}  # single-byte labels UTF-8 bytes often hide behind
 _SEVEN_BIT_CODECS = ("iso2022", "utf-7", "hz")  # ASCII bytes that still need their codec
 _NO_BOM_CODECS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be", "utf_7"]
 
@@ -88,9 +89,14 @@ def decode_bytes(payload: bytes, charset: str | None, flags: list[str]) -> str:
             flags.append("unknown_charset")
         return decode_undeclared(payload)
     try:
-        return payload.decode(name)
+        text = payload.decode(name)
     except UnicodeDecodeError:
         pass
+    else:
+        if name in _LATIN_LABELS and _is_utf8(payload):  # a form or client that says Latin-1 and writes UTF-8
+            flags.append("charset_mismatch")
+            return payload.decode("utf-8")
+        return text
     guess = detect(payload)
     if guess is not None and guess != name:
         flags.append("charset_mismatch")
@@ -104,6 +110,15 @@ def decode_bytes(payload: bytes, charset: str | None, flags: list[str]) -> str:
         return lenient
     flags.append("invalid_bytes")
     return payload.decode(name, "replace")
+
+
+def _is_utf8(payload: bytes) -> bool:
+    """Valid UTF-8 with at least one multi-byte sequence: Latin-1 text almost never is by accident."""
+    try:
+        payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not payload.isascii()
 
 
 def decode_undeclared(payload: bytes) -> str:

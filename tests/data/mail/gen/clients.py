@@ -721,3 +721,74 @@ Content-Transfer-Encoding: base64
     return raw, expect("Permohonan KK \u2013 Sugeng Riyanto", "sugeng@contoh.web.id", "Sugeng Riyanto",
                        ["lampirkan \u2013 sudah direvisi."], attachments=[name])
 
+
+
+TNEF = b"\x78\x9f\x3e\x22" + bytes(40)  # the TNEF signature, then nothing a reader needs
+
+
+@case("outlook_tnef_winmail", "outlook")
+def _():
+    raw = mail(f"""From: Camat Wanasari <camat.wanasari@kec.contoh.go.id>
+To: {OFFICE}
+Subject: Undangan rapat pelayanan adminduk
+Date: Fri, 27 Nov 2026 08:00:00 +0700
+Message-ID: <000001db4001$aa11bb22$cc33dd44$@kec.contoh.go.id>
+X-Mailer: Microsoft Outlook 14.0
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="----=_NextPart_000_0001_01DB4001.AA11BB22"
+
+This is a multipart message in MIME format.
+
+------=_NextPart_000_0001_01DB4001.AA11BB22
+Content-Type: text/plain; charset="us-ascii"
+Content-Transfer-Encoding: 7bit
+
+Mohon kehadiran petugas Dindukcapil pada rapat Senin depan.
+
+------=_NextPart_000_0001_01DB4001.AA11BB22
+Content-Type: application/ms-tnef; name="winmail.dat"
+Content-Transfer-Encoding: base64
+Content-Disposition: attachment; filename="winmail.dat"
+
+{b64(TNEF)}
+
+------=_NextPart_000_0001_01DB4001.AA11BB22--
+""")
+    return raw, expect("Undangan rapat pelayanan adminduk", "camat.wanasari@kec.contoh.go.id", "Camat Wanasari",
+                       ["Mohon kehadiran petugas"], attachments=["winmail.dat"])
+
+
+@case("apple_forward_named_eml", "apple")
+def _():
+    inner = mail("""From: Warsito <warsito@contoh.id>
+To: Kepala Dusun <kadus@contoh.id>
+Subject: KK saya salah alamat
+Date: Thu, 26 Nov 2026 19:00:00 +0700
+Message-Id: <warsito-kk-31@contoh.id>
+Content-Type: text/plain; charset=utf-8
+
+Alamat di KK saya masih alamat lama.
+""")
+    raw = mail(f"""From: Kepala Dusun <kadus@contoh.id>
+Content-Type: multipart/mixed; boundary="Apple-Mail=_FWD-42"
+Mime-Version: 1.0 (Mac OS X Mail 16.0 \\(3826.300.87.4.3\\))
+Subject: Fwd: KK saya salah alamat
+Message-Id: <FWD-42@contoh.id>
+Date: Fri, 27 Nov 2026 07:00:00 +0700
+To: {OFFICE}
+
+--Apple-Mail=_FWD-42
+Content-Transfer-Encoding: 7bit
+Content-Type: text/plain; charset=us-ascii
+
+Mohon dibantu warga saya.
+
+--Apple-Mail=_FWD-42
+Content-Disposition: attachment; filename="Pengaduan Warsito.eml"
+Content-Type: message/rfc822; name="Pengaduan Warsito.eml"
+
+""") + inner + mail("""
+--Apple-Mail=_FWD-42--
+""")
+    return raw, expect("Fwd: KK saya salah alamat", "kadus@contoh.id", "Kepala Dusun", ["Mohon dibantu warga saya."],
+                       attachments=["Pengaduan Warsito.eml"], verbatim=True)

@@ -478,3 +478,40 @@ Content-Type: text/rfc822-headers
     return raw, expect("Returned mail: see transcript for details", None, "", [], automatic=True, bounce=True,
                        bounce_of=REPLY.format(n="106", tag="sm"), flags=["no_reply_address"])
 
+
+
+@case("webform_latin1_label_utf8_bytes", "webform")
+def _():
+    raw = mail(f"""To: {OFFICE}
+Subject: =?iso-8859-1?Q?Formulir_kontak:_Th=C3=A9resia?=
+From: Formulir Kelurahan <kontak@kel-brebes.contoh.go.id>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: 8bit
+Message-ID: <kontak-7781@kel-brebes.contoh.go.id>
+Date: Thu, 26 Nov 2026 10:00:00 +0700
+
+Nama: Théresia Ayu
+Pesan: Akta lahir anak saya tertulis "Theresia" tanpa é.
+""", "utf-8")
+    return raw, expect("Formulir kontak: Théresia", "kontak@kel-brebes.contoh.go.id", "Formulir Kelurahan",
+                       ["Nama: Théresia Ayu", "tanpa é."], flags=["charset_mismatch"])
+
+
+@case("mobile_portal_html_br_lines_cp1252", "webform")
+def _():
+    html = ("<html><body>Laporan dari aplikasi:<br>Nama: Carsih<br>Desa: Kaliwlingi<br>Keluhan: KTP “belum "
+            "tercetak” sejak Agustus<br></body></html>")
+    raw = mail(f"""From: Aplikasi Lapor Desa <lapor@app.contoh.id>
+To: {OFFICE}
+Subject: Laporan baru dari aplikasi
+Date: Thu, 26 Nov 2026 11:00:00 +0700
+Message-ID: <app-laporan-55120@app.contoh.id>
+MIME-Version: 1.0
+Content-Type: text/html; charset=windows-1252
+Content-Transfer-Encoding: quoted-printable
+
+{qp(html, "cp1252")}
+""")
+    return raw, expect("Laporan baru dari aplikasi", "lapor@app.contoh.id", "Aplikasi Lapor Desa",
+                       ["Nama: Carsih\nDesa: Kaliwlingi\nKeluhan: KTP \u201cbelum tercetak\u201d"], flags=["html_only"])
