@@ -6,7 +6,15 @@ from pathlib import Path
 
 import yaml
 
-from tests.data.mail.gen import charsets_broken, clients, forms_bounces  # noqa: F401  (registers the cases)
+from tests.data.mail.gen import (  # noqa: F401  (importing registers the cases)
+    apple,
+    bounces,
+    charsets_broken,
+    outlook,
+    thunderbird,
+    webforms,
+    webmail,
+)
 from tests.data.mail.gen.common import CASES
 
 TARGET = Path(__file__).resolve().parent.parent
