@@ -32,7 +32,6 @@ from ticketing.contract import (
     Collector,
     InboundMessage,
     OutboundMessage,
-    PayloadError,
     QuarantinedItem,
     SendResult,
 )
@@ -171,10 +170,8 @@ class EmailCollector(Collector):
         return parsed_date
 
     def _inbound(self, folder: str, uidvalidity: int, mail: FetchedMail, parsed: ParsedMail) -> InboundMessage:
-        if not parsed.from_address or "@" not in parsed.from_address:
-            raise PayloadError("no sender address (From): the mail cannot be attributed or answered")
-        flags = list(parsed.flags)
-        own = parsed.from_address == self.settings.from_address
+        flags = list(parsed.flags)  # no_reply_address: still a ticket; a reply to it is refused at send
+        own = bool(parsed.from_address) and parsed.from_address == self.settings.from_address
         text, thread_key, in_reply_to, references = parsed.text, parsed.thread_root, parsed.in_reply_to, \
             parsed.references
         if parsed.automatic:
@@ -189,14 +186,19 @@ class EmailCollector(Collector):
             text = bounce.reason()
         if own:
             flags.append("own_mail")
-        attachments = [self._attachment(part, flags) for part in parsed.attachments]
+        attachments = [self._attachment(part, flags) for part in parsed.attachments if part.role == "file"]
+        signatures = [self._attachment(part, []) for part in parsed.attachments if part.role != "file"]
         raw: dict[str, Any] = {
             "folder": folder, "uidvalidity": uidvalidity, "uid": mail.uid, "size": mail.size,
             "message_id": parsed.message_id if parsed.has_message_id else None, "from": parsed.from_address,
+            "address_source": parsed.address_source,
             "reply_to": parsed.reply_to or None, "to": parsed.recipients, "subject": parsed.subject,
             "references": references, "automatic": parsed.automatic, "defects": parsed.defects,
             "imap_flags": list(mail.flags),
         }
+        if signatures:  # kept, but not the citizen's files
+            raw["signatures"] = [{"filename": a.filename, "content_type": a.content_type, "sha256": a.sha256,
+                                  "path": a.path} for a in signatures]
         if parsed.full_text.strip() != text.strip():
             raw["full_text"] = parsed.full_text
         return InboundMessage(

@@ -19,7 +19,9 @@ _AUTO_SUBJECT = re.compile(
     r"^\s*(?:out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?reply|balasan otomatis|"
     r"jawaban otomatis|auto\s*:|undeliver(?:ed|able)|delivery status notification|"
     r"mail delivery (?:failed|failure|subsystem)|returned mail|failure notice|abwesenheitsnotiz)", re.I)
-AUTOMATIC_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)(?:[+-][^@]*)?@", re.I)
+# The robot word may stand anywhere in the local part between separators: forms-receipts-noreply@, noreply.portal@
+AUTOMATIC_SENDER = re.compile(
+    r"^(?:[^@]*[._+-])?(?:mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)(?:[._+-][^@]*)?@", re.I)
 _MSGID = re.compile(r"<([^<>\s]{1,250})>")
 
 
@@ -47,8 +49,10 @@ def _get(msg: Message, name: str) -> str:
         return ""
 
 
-def automatic_reason(msg: Message, subject: str, from_address: str, bounce: BounceReport | None) -> str | None:
-    """Why this mail is automatic, or None for a person's mail. Any one signal is enough."""
+def automatic_reason(msg: Message, subject: str, from_address: str, bounce: BounceReport | None,
+                     human_reply_to: bool = False) -> str | None:
+    """Why this mail is automatic, or None for a person's mail. Any one signal is enough, except that a
+    no-reply sender with a person's Reply-To (web forms, portals) is that person writing."""
     auto_submitted = _get(msg, "Auto-Submitted").lower()
     if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
         return f"Auto-Submitted: {auto_submitted}"
@@ -61,7 +65,7 @@ def automatic_reason(msg: Message, subject: str, from_address: str, bounce: Boun
             return f"{name} present"
     if _get(msg, "Return-Path") == "<>":
         return "null Return-Path"
-    if from_address and AUTOMATIC_SENDER.match(from_address):
+    if from_address and AUTOMATIC_SENDER.match(from_address) and not human_reply_to:
         return f"sender {from_address}"
     if bounce is not None or msg.get_content_type() == "multipart/report":
         return "delivery report"

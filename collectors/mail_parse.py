@@ -8,7 +8,6 @@ raises on bad content; problems become flags on the result (`invalid_bytes`,
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -16,29 +15,19 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import Message
 from email.parser import BytesParser
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import getaddresses, parsedate_to_datetime
 
-from collectors.mail_auto import BounceReport, automatic_reason, parse_bounce
-from collectors.mail_text import clean_header, collapse_blank_lines, fix_surrogates, html_to_text, trim_quoted
+from collectors.mail_address import Sender, attribute, first_address, header_text, raw_values, repair_header_block
+from collectors.mail_auto import AUTOMATIC_SENDER, BounceReport, automatic_reason, parse_bounce
+from collectors.mail_body import MailPart, read_body  # noqa: F401  (MailPart re-exported)
+from collectors.mail_charset import decode_bytes  # noqa: F401  (re-exported: tests and callers use it here)
+from collectors.mail_text import clean_header, collapse_blank_lines, fix_surrogates, trim_quoted
+from ticketing.contract import PayloadError
 
 MAX_TEXT_CHARS = 20_000  # what the inbox stores and shows; the full text is kept (capped) in raw
 MAX_FULL_TEXT_CHARS = 200_000  # a 5 MB body must not bloat every row and every render
 MAX_ID_CHARS = 250  # Message-IDs longer than this are not real ones
-# Labels that in practice mean cp1252 bytes (smart quotes, dashes at 0x80-0x9F).
-_CHARSET_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-                    "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252", "x-user-defined": "cp1252"}
 _MSGID = re.compile(r"<([^<>\s]{1,250})>")
-_REPORT_PARTS = {"message/delivery-status", "text/rfc822-headers", "message/rfc822",
-                 "message/disposition-notification", "message/feedback-report"}
-
-
-@dataclass
-class MailPart:
-    """An attached file as found in the mail; the collector decides whether it is stored."""
-
-    filename: str
-    declared_type: str
-    data: bytes
 
 
 @dataclass
@@ -51,6 +40,7 @@ class ParsedMail:
     from_address: str
     from_name: str
     reply_to: str
+    address_source: str | None
     recipients: list[str]
     date: datetime | None
     text: str
@@ -96,94 +86,6 @@ def _header(msg: Message, name: str) -> str:
         return ""
 
 
-def decode_bytes(payload: bytes, charset: str | None, flags: list[str]) -> str:
-    """Bytes to text under the declared charset, never raising: unknown -> cp1252, invalid bytes
-    -> U+FFFD, and a UTF-8 label on what is plainly cp1252 -> cp1252."""
-    label = (charset or "us-ascii").strip().strip('"').lower()
-    name = _CHARSET_ALIASES.get(label, label)
-    try:
-        name = codecs.lookup(name).name
-    except LookupError:
-        flags.append("unknown_charset")
-        name = "cp1252"
-    if name == "ascii":
-        name = "cp1252"
-    try:
-        return payload.decode(name)
-    except UnicodeDecodeError:
-        pass
-    if name == "utf-8":
-        lenient = payload.decode("utf-8", "replace")
-        if not any(ord(ch) > 0x7F and ch != "\ufffd" for ch in lenient):
-            flags.append("charset_mismatch")  # no valid multi-byte sequence at all: a lying label
-            return payload.decode("cp1252", "replace")
-        flags.append("invalid_bytes")
-        return lenient
-    flags.append("invalid_bytes")
-    return payload.decode(name, "replace")
-
-
-def _part_text(part: Message, flags: list[str]) -> str:
-    payload = part.get_payload(decode=True)
-    if payload is None:
-        payload = b""
-    if isinstance(payload, str):
-        payload = payload.encode("utf-8", "surrogateescape")
-    return decode_bytes(payload, part.get_content_charset(), flags)
-
-
-def _leaves(msg: Message) -> list[Message]:
-    """Every leaf part in order; an attached mail (message/rfc822) is one leaf, not opened."""
-    if msg.get_content_maintype() == "multipart":
-        payload = msg.get_payload()
-        if isinstance(payload, list):
-            return [leaf for sub in payload for leaf in _leaves(sub)]
-        return []
-    return [msg]
-
-
-def _pick_body(leaves: list[Message]) -> tuple[Message | None, Message | None]:
-    plain = html = None
-    for part in leaves:
-        if part.get_content_disposition() == "attachment" or part.get_filename():
-            continue
-        kind = part.get_content_type()
-        if kind == "text/plain" and plain is None:
-            plain = part
-        elif kind == "text/html" and html is None:
-            html = part
-    return plain, html
-
-
-def _body_text(plain: Message | None, html: Message | None, flags: list[str]) -> str:
-    if plain is not None:
-        text = _part_text(plain, flags)
-        if text.strip():
-            return text.replace("\r\n", "\n").replace("\r", "\n")
-    if html is not None:
-        flags.append("html_only" if plain is None else "html_body")
-        return html_to_text(_part_text(html, flags))
-    return ""
-
-
-def _attachment(part: Message, flags: list[str]) -> MailPart:
-    try:
-        name = part.get_filename() or ""
-    except Exception:  # a broken RFC 2231 parameter
-        name = ""
-    kind = part.get_content_type()
-    if kind == "message/rfc822":
-        inner = part.get_payload()
-        inner = inner[0] if isinstance(inner, list) and inner else inner
-        data = inner.as_bytes() if isinstance(inner, Message) else b""
-        name = name or "lampiran.eml"
-    else:
-        data = part.get_payload(decode=True) or b""
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogateescape")
-    return MailPart(clean_header(name, limit=200) or "lampiran", kind, data)
-
-
 def _date(msg: Message, flags: list[str]) -> datetime | None:
     value = _header(msg, "Date")
     if not value:
@@ -206,40 +108,66 @@ def _cap(text: str, limit: int, flags: list[str], flag: str) -> str:
     return text[:limit] + f"\n[… dipotong: {len(text) - limit} karakter lagi]"
 
 
+def _sender(msg: Message, subject: str, bounce: BounceReport | None) -> tuple[Sender, str, str | None]:
+    """(who wrote it, their Reply-To, why it is automatic). A no-reply From with a person's
+    Reply-To is that person: the mail opens a ticket and the answer goes to the Reply-To."""
+    from_address, _name = first_address(raw_values(msg, "From"))
+    reply_address, reply_name = first_address(raw_values(msg, "Reply-To"))
+    human_reply_to = bool(from_address and AUTOMATIC_SENDER.match(from_address) and reply_address
+                          and not AUTOMATIC_SENDER.match(reply_address))
+    automatic = automatic_reason(msg, subject, from_address, bounce, human_reply_to)
+    if human_reply_to and automatic is None:
+        return Sender(reply_address, reply_name, "Reply-To"), reply_address, None
+    return attribute(msg, person=automatic is None), reply_address, automatic
+
+
+def _parse(raw: bytes, flags: list[str]) -> tuple[Message, bytes]:
+    """The mail as the email package reads it, after mending a broken header block."""
+    repaired = repair_header_block(raw)
+    if repaired is not None:
+        flags.append("header_repaired")
+        raw = repaired
+    return BytesParser(policy=policy.default).parsebytes(raw), raw
+
+
+def _header_text(msg: Message, name: str, limit: int = 998) -> str:
+    values = raw_values(msg, name)
+    return clean_header(header_text(values[0]), limit=limit) if values else ""
+
+
 def parse_message(raw: bytes) -> ParsedMail:
     """Parse one mail. Raises only if the bytes are not a mail at all (then it is quarantined)."""
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
     flags: list[str] = []
+    msg, raw_read = _parse(raw, flags)
+    if not msg.keys():  # no header line at all: not a mail (a mail without any address is still one)
+        raise PayloadError("not a mail: no header fields")
     ids = message_ids(_header(msg, "Message-ID"))
-    name, address = parseaddr(clean_header(_header(msg, "From")))
-    reply_name, reply_address = parseaddr(clean_header(_header(msg, "Reply-To")))
     recipients = [a.lower() for _n, a in getaddresses([clean_header(_header(msg, h)) for h in ("To", "Cc")]) if a]
-    leaves = _leaves(msg)
     bounce = parse_bounce(msg)
-    plain, html = _pick_body(leaves)
-    body = _body_text(plain, html, flags)
-    if "\x00" in body:
+    body = read_body(msg, raw_read, flags)
+    if "\x00" in body.text:
         flags.append("nul")
-    full = _cap(collapse_blank_lines(body), MAX_FULL_TEXT_CHARS, flags, "truncated_full")
+    full = _cap(collapse_blank_lines(body.text), MAX_FULL_TEXT_CHARS, flags, "truncated_full")
     shown = trim_quoted(full)
     if shown != full.strip():
         flags.append("quoted_trimmed")
     shown = _cap(shown, MAX_TEXT_CHARS, flags, "truncated")
-    is_report = msg.get_content_type() == "multipart/report"
-    attachments = [_attachment(p, flags) for p in leaves
-                   if p is not plain and p is not html and not (is_report and p.get_content_type() in _REPORT_PARTS)]
     in_reply_to = message_ids(_header(msg, "In-Reply-To"))
     references = message_ids(_header(msg, "References"))
     if in_reply_to and in_reply_to[0] not in references:
         references.append(in_reply_to[0])
-    subject = clean_header(_header(msg, "Subject"))
+    subject = _header_text(msg, "Subject")
+    sender, reply_to, automatic = _sender(msg, subject, bounce)
+    if not sender.address:
+        flags.append("no_reply_address")
+    elif sender.source != "From":
+        flags.append(f"sender_from_{sender.source.lower().replace('-', '_')}")
     return ParsedMail(
         message_id=ids[0] if ids else fallback_message_id(raw), has_message_id=bool(ids),
         in_reply_to=in_reply_to[0] if in_reply_to else None, references=references, subject=subject,
-        from_address=address.lower(), from_name=clean_header(name, limit=200),
-        reply_to=(reply_address or "").lower(), recipients=recipients, date=_date(msg, flags),
-        text=shown, full_text=full, flags=flags, attachments=attachments,
-        automatic=automatic_reason(msg, subject, address.lower(), bounce), bounce=bounce,
+        from_address=sender.address, from_name=sender.name, reply_to=reply_to, address_source=sender.source,
+        recipients=recipients, date=_date(msg, flags), text=shown, full_text=full, flags=flags,
+        attachments=body.parts, automatic=automatic, bounce=bounce,
         defects=sorted({type(d).__name__ for d in _all_defects(msg)}),
     )
 

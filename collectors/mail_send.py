@@ -1,9 +1,10 @@
 """Compose the office's reply as a proper mail in the citizen's thread, and hand it to SMTP.
 
-Threading headers point into the conversation (In-Reply-To, References bounded to the root
-plus the last ten), the subject carries the ticket reference with exactly one `Re:`, and
-every value taken from citizens' mail is cleaned first: a crafted subject can never add a
-header (the default policy would raise on CR/LF; we never let it get that far).
+Threading headers point into the conversation (In-Reply-To; References as RFC 5322 3.6.4 says,
+the parent's References and its Message-ID, bounded to the oldest plus the last ten), the
+subject carries the ticket reference with exactly one `Re:`, and every value taken from
+citizens' mail is cleaned first: a crafted subject can never add a header (the default policy
+would raise on CR/LF; we never let it get that far).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ticketing.privacy.redact import redact
 
 MAX_REFERENCES = 11  # the root plus the last ten: long threads must not grow the header without bound
 DEFAULT_SUBJECT = "Pengaduan Anda"
+NO_REPLY_ADDRESS = "tanpa alamat balasan"  # why a reply to a mail that named no address is refused
 
 
 def _clean_id(value: str | None) -> str | None:
@@ -32,7 +34,11 @@ def _clean_id(value: str | None) -> str | None:
 
 
 def references_chain(root: str | None, earlier: Iterable[str], parent: str | None) -> list[str]:
-    chain = [i for i in (_clean_id(x) for x in (root, *earlier, parent)) if i]
+    """RFC 5322 3.6.4: the parent's References followed by the parent's Message-ID; the ticket's root
+    leads only when the parent had no References. Bounded: the oldest id and the newest ten."""
+    earlier_ids = [i for i in (_clean_id(x) for x in earlier) if i]
+    lead = [] if earlier_ids else [_clean_id(root)]
+    chain = [i for i in (*lead, *earlier_ids, _clean_id(parent)) if i]
     chain = list(dict.fromkeys(chain))
     if len(chain) > MAX_REFERENCES:
         chain = chain[:1] + chain[-(MAX_REFERENCES - 1):]
@@ -50,6 +56,8 @@ def recipient_address(outbound: OutboundMessage, from_address: str) -> str:
     value = clean_header(outbound.recipient_id or outbound.context.get("to") or "", limit=320)
     _name, address = parseaddr(value)
     address = address.lower()
+    if not value:
+        raise SendRefused(f"{NO_REPLY_ADDRESS}: surat warga tidak memuat alamat email; balasan tidak dikirim")
     if not address or "@" not in address or any(c in address for c in " <>,;\"'"):
         raise SendRefused("alamat email penerima tidak diketahui atau tidak sah; balasan tidak dikirim")
     if address == from_address.lower():

@@ -10,11 +10,16 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from collectors.mail_charset import decode_undeclared
+
 # Tags whose content is never shown to a reader of the mail.
 _INVISIBLE = {"script", "style", "head", "title", "noscript", "template", "object", "iframe", "svg"}
 # Tags that start a new line of text.
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "hr",
-          "blockquote", "pre", "section", "article", "header", "footer", "dt", "dd"}
+          "blockquote", "pre", "section", "article", "header", "footer", "dt", "dd", "address", "aside",
+          "caption", "center", "dl", "details", "summary", "fieldset", "figure", "figcaption", "form", "legend",
+          "main", "nav", "tbody", "thead", "tfoot"}
+_CELLS = {"td", "th"}  # cells of one row stay on one line, apart: `Nama: Budi`, `Budi | Brebes`
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|bls|balas|balasan|trs|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _TICKET_TAG = re.compile(r"\s*\[ADU-\d{4}-\d{6}\]\s*")
@@ -27,14 +32,10 @@ _OUTLOOK_SENT = re.compile(r"^\s*\*?(?:sent|dikirim|terkirim|date|tanggal)\s*:\*
 
 
 def fix_surrogates(value: str) -> str:
-    """Undo surrogateescape from raw 8-bit header bytes: UTF-8 if valid, else cp1252."""
+    """Undo surrogateescape from raw 8-bit header bytes: UTF-8 if valid, else a trusted guess, else cp1252."""
     if not any("\udc80" <= ch <= "\udcff" for ch in value):
         return value
-    data = value.encode("utf-8", "surrogateescape")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
+    return decode_undeclared(value.encode("utf-8", "surrogateescape"))
 
 
 def clean_header(value: object, limit: int = 998) -> str:
@@ -71,6 +72,7 @@ class _TextExtractor(HTMLParser):
         self._quote = 0
         self._pre = 0
         self._line_quote = 0
+        self._cell_pending = False
 
     def _newline(self, force: bool = False) -> None:
         text = "".join(self._current)
@@ -78,6 +80,7 @@ class _TextExtractor(HTMLParser):
         if text or force:
             self.lines.append("> " * self._line_quote + text)
         self._current = []
+        self._cell_pending = False
         self._line_quote = self._quote
 
     def _paragraph(self) -> None:
@@ -94,6 +97,8 @@ class _TextExtractor(HTMLParser):
                 self._current.append(f"[gambar: {alt}]")
         elif tag == "br":
             self._newline(force=True)
+        elif tag in _CELLS:
+            self._cell()
         elif tag in _BLOCK:
             self._newline()
             if tag == "blockquote":
@@ -103,6 +108,11 @@ class _TextExtractor(HTMLParser):
                 self._pre += 1
             elif tag == "li":
                 self._current.append("- ")
+
+    def _cell(self) -> None:
+        """A new cell: its first text gets a space after a label ending in `:`, else ` | `, so cells
+        never run together and empty cells add nothing."""
+        self._cell_pending = bool("".join(self._current).strip())
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -122,8 +132,13 @@ class _TextExtractor(HTMLParser):
                 self._pre = max(0, self._pre - 1)
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self._current.append(data)
+        if self._hidden:
+            return
+        if self._cell_pending and data.strip():
+            before = "".join(self._current).rstrip()
+            self._current = [before, " " if before.endswith(":") else " | "]
+            self._cell_pending = False
+        self._current.append(data)
 
     def text(self) -> str:
         self._newline()

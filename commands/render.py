@@ -158,8 +158,9 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
+    rows = [("subject", plain(data["subject"], max_chars=300, single_line=True))] if data.get("subject") else []
     for key, value in (
-        ("ref", plain(data["ref"])), ("status", Text(data["status_label"])),
+        ("ref", plain(data["ref"])), *rows, ("status", Text(data["status_label"])),
         ("channel", plain(data["channel"])), ("contact", plain(data["contact"])),
         ("kind", plain(data["kind"] or "-")), ("category", plain(data["category"] or "-")),
         ("bidang", _bidang_cell(data, locale)), ("assignee", plain(data["assignee"] or "-")),
@@ -199,8 +200,9 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
     if data["other_tickets"]:
         others = ", ".join(f"{o['ref']} ({o['status_label']})" for o in data["other_tickets"])
         parts.append(plain(f"{word('other_tickets', locale)}: {others}"))
-    if "public_nik" in (data.get("flags") or []):
-        parts.insert(1, Text(word("public_nik", locale), style="bold yellow"))
+    for flag in ("public_nik", "no_reply_address"):
+        if flag in (data.get("flags") or []):
+            parts.insert(1, Text(word(flag, locale), style="bold yellow"))
     if data.get("suggested_template"):
         parts.insert(1, Text(word("not_ours", locale).format(template=safe_terminal_text(data["suggested_template"])),
                              style="bold yellow"))

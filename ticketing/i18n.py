@@ -32,7 +32,8 @@ WORDS: dict[str, dict[str, str]] = {
         "working_days": "hari kerja", "hours": "jam", "pending": "menunggu", "sent": "terkirim",
         "failed": "gagal", "sending": "sedang dikirim", "unknown": "perlu dicek",
         "wd": "HK", "h_short": "jam", "min_short": "mnt", "over": "lewat", "at_least": "≥",
-        "tags": "Tag", "close_reason": "Alasan tutup", "revealed": "NIK/KK ditampilkan tanpa sensor "
+        "tags": "Tag", "subject": "Perihal", "close_reason": "Alasan tutup",
+        "revealed": "NIK/KK ditampilkan tanpa sensor "
         "(atas permintaan {user}); tercatat di log audit.",
         "done_reply": "balasan dicatat", "done_escalate": "diteruskan ke", "done_answer": "jawaban bidang dicatat",
         "done_resolve": "ditandai selesai", "done_close": "ditutup, alasan", "done_reopen": "dibuka kembali",
@@ -51,6 +52,8 @@ WORDS: dict[str, dict[str, str]] = {
         "public_nik": "⚠ Unggahan publik memuat NIK/No. KK: balas dulu dengan templat pindah-ke-dm.",
         "needs_review": "perlu ditinjau",
         "not_ours": "Bukan kewenangan Dukcapil: balas dengan templat {template}, lalu tutup.",
+        "no_reply_address": "⚠ Tanpa alamat balasan: surat ini tidak memuat alamat email; balasan lewat email "
+        "akan ditolak, hubungi warga lewat kanal lain.",
     },
     "en": {
         "inbox": "Complaint Inbox", "ref": "Ticket", "channel": "Channel", "status": "Status", "kind": "Kind",
@@ -66,7 +69,8 @@ WORDS: dict[str, dict[str, str]] = {
         "pending": "pending", "sent": "sent", "failed": "failed", "sending": "sending",
         "unknown": "to verify",
         "wd": "wd", "h_short": "h", "min_short": "min", "over": "over", "at_least": "≥",
-        "tags": "Tags", "close_reason": "Close reason", "revealed": "NIK/KK shown unmasked "
+        "tags": "Tags", "subject": "Subject", "close_reason": "Close reason",
+        "revealed": "NIK/KK shown unmasked "
         "(requested by {user}); recorded in the audit log.",
         "done_reply": "reply queued", "done_escalate": "escalated to", "done_answer": "division answer recorded",
         "done_resolve": "resolved", "done_close": "closed, reason", "done_reopen": "reopened",
@@ -84,6 +88,8 @@ WORDS: dict[str, dict[str, str]] = {
         "public_nik": "⚠ A public post contains a NIK/KK number: first reply with the pindah-ke-dm template.",
         "needs_review": "needs review",
         "not_ours": "Not Dukcapil's authority: reply with template {template}, then close.",
+        "no_reply_address": "⚠ No reply address: this mail names no email address; an email reply will be "
+        "refused, reach the citizen another way.",
     },
 }
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from sqlmodel import select
 
+from commands.render import ticket_view
 from tests.cli_helpers import make_config, run_cli
 from tests.collectors.email_helpers import make_collector, poll, stored_cursor
 from tests.conftest import count
@@ -18,6 +21,7 @@ from ticketing.contract import AuthExpired, CollectorError, TransientError
 from ticketing.errors import ConfigError
 from ticketing.store.db import open_database, read_session
 from ticketing.store.models import AttachmentRecord, Event, Message, Quarantine, Ticket
+from ticketing.workflow.views import ticket_detail
 
 
 @pytest.fixture
@@ -115,7 +119,7 @@ def test_attachments_stored_by_content_with_sniffed_type_limit_and_identity_flag
     assert "identity_document" in message.flags.split(",")
     with read_session(sqlite_engine) as session:
         records = {a.filename: a for a in session.exec(select(AttachmentRecord))}
-    ktp, rt, big = records["foto_KTP_yanti.jpg"], records["pengantar RT.png"], records["../../etc/rekaman.zip"]
+    ktp, rt, big = records["foto_KTP_yanti.jpg"], records["pengantar RT.png"], records["rekaman.zip"]  # path dropped
     assert (ktp.content_type, ktp.sensitive, ktp.skipped_reason) == ("image/jpeg", True, None)
     data = Path(ktp.path).read_bytes()
     assert data.startswith(b"\xff\xd8\xff") and hashlib.sha256(data).hexdigest() == ktp.sha256 == Path(ktp.path).name
@@ -242,16 +246,30 @@ def test_new_uidvalidity_rescans_without_duplicates(engine, now, mailbox, tmp_pa
     assert any(i.startswith("sha256-") for i in ids)
 
 
-def test_mail_without_sender_is_quarantined_and_the_cursor_moves_on(mailbox, sqlite_engine, now, tmp_path):
+def test_mail_without_any_address_opens_a_flagged_ticket_and_only_a_non_mail_is_quarantined(
+        mailbox, sqlite_engine, now, tmp_path):
     mailbox.append_fixture("no_sender.eml")
+    mailbox.append(b"bukan surat: tidak ada satu pun baris header\r\n")
     mailbox.append_fixture("plain.eml")
     collector = make_collector(mailbox, tmp_path)
     result = poll(sqlite_engine, collector, now)
-    assert (result.new_messages, result.quarantined) == (1, 1)
+    assert (result.new_messages, result.new_tickets, result.quarantined) == (2, 2, 1)
+    nameless = next(m for m in messages(sqlite_engine) if m.external_id == "nosender-014@contoh.id")
+    assert nameless.author_id == "" and nameless.text == "Isi tanpa pengirim."
+    assert "no_reply_address" in nameless.flags.split(",")
+    assert json.loads(nameless.raw)["address_source"] is None
+    ticket = next(t for t in tickets(sqlite_engine) if t.id == nameless.ticket_id)
+    assert "no_reply_address" in ticket.flags.split(",") and ticket.summary.startswith("tanpa pengirim \u2014 Isi")
+    with read_session(sqlite_engine) as session:
+        shown = ticket_detail(session, session.get(Ticket, ticket.id), now, timedelta(hours=4))
+    console = Console(record=True, width=120)
+    console.print(ticket_view(shown, now, "id"))
+    screen = console.export_text()
+    assert "Tanpa alamat balasan" in screen and re.search(r"Perihal\s+tanpa pengirim", screen)
     with read_session(sqlite_engine) as session:
         item = session.exec(select(Quarantine)).one()
-    assert "sender" in item.reason and "Isi tanpa pengirim" in item.payload
-    assert stored_cursor(sqlite_engine, collector).folders["INBOX"].last_uid == 2
+    assert "no header" in item.reason and "bukan surat" in item.payload
+    assert stored_cursor(sqlite_engine, collector).folders["INBOX"].last_uid == 3
     assert poll(sqlite_engine, collector, now).quarantined == 0
 
 
@@ -364,3 +382,13 @@ def test_aduan_collect_reads_the_mailbox_and_nik_stays_masked_in_the_cli(mailbox
     for output in (inbox.out, shown.out):
         assert not re.search(r"\d{16}", output) and "3329 0123 4567 0002" not in output
     assert "3329********0001" in shown.out
+    subject = "NIK tidak terdaftar di BPJS"
+    assert shown.json()["subject"] == subject  # the mail's subject, in show --json
+    assert inbox.json()[0]["summary"].startswith(f"{subject} \u2014 ")  # and leading the inbox summary
+    screen = run_cli(config, "show", str(stored["nik-012@contoh.id"].ticket_id), env=environment)
+    assert screen.code == 0 and re.search(rf"Perihal\s+{subject}", screen.out), screen.out
+    recap = run_cli(config, "recap", "daily", "--date", "2026-11-23", "--format", "json", "-o", str(tmp_path),
+                    env=environment)
+    assert recap.code == 0, recap.err
+    rows = json.loads((tmp_path / "rekap-harian-2026-11-23.json").read_text(encoding="utf-8"))["rows"]
+    assert [r["summary"].split(" \u2014 ")[0] for r in rows] == [subject]  # the recap's summary column

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -39,17 +40,21 @@ def collector_for(mailbox: Mailbox, smtp: SmtpSink, tmp_path, **overrides):
     return make_collector(mailbox, tmp_path, **settings)
 
 
+def _app(engine, db_url: str, collector, now) -> App:
+    settings = Settings.model_validate({"database": {"url": db_url}, "staff": [{"username": "admin1", "role": "admin"}],
+                                        "channels": [{"name": collector.name, "type": "email", "enabled": False}]})
+    app = App(settings, environ={}, now=now)
+    app.__dict__["engine"] = engine
+    return app
+
+
 def answer(engine, db_url: str, collector, now, text: str = "KTP-el Ibu sudah dicetak.") -> Message:
     """The admin answers the newest ticket and the outbox delivers it through the email collector."""
     with write_session(engine) as session:
         ticket = session.exec(select(Ticket).order_by(Ticket.id.desc())).first()
         message = reply(session, ticket, text, ADMIN, now)
         message_id = message.id
-    settings = Settings.model_validate({"database": {"url": db_url}, "staff": [{"username": "admin1", "role": "admin"}],
-                                        "channels": [{"name": collector.name, "type": "email", "enabled": False}]})
-    app = App(settings, environ={}, now=now)
-    app.__dict__["engine"] = engine
-    outcome = deliver(app, message_id, collector_factory=lambda _channel: collector)
+    outcome = deliver(_app(engine, db_url, collector, now), message_id, collector_factory=lambda _channel: collector)
     assert outcome.state == "sent", outcome.error
     with read_session(engine) as session:
         return session.get(Message, message_id)
@@ -100,6 +105,47 @@ def test_reply_threads_and_the_citizens_answers_land_on_the_same_ticket(engine, 
     assert stranger.ticket_id != ticket.id
 
 
+def test_a_reply_to_a_mail_without_any_address_is_refused_with_that_reason(engine, db_url, now, mailbox, smtp,
+                                                                           tmp_path):
+    collector = collector_for(mailbox, smtp, tmp_path)
+    mailbox.append_fixture("no_sender.eml")
+    assert poll(engine, collector, now).new_tickets == 1
+    with write_session(engine) as session:
+        ticket = session.exec(select(Ticket)).one()
+        message_id = reply(session, ticket, "Jawaban kami.", ADMIN, now).id
+    outcome = deliver(_app(engine, db_url, collector, now), message_id, collector_factory=lambda _c: collector)
+    assert outcome.state == "failed" and "tanpa alamat balasan" in outcome.error
+    assert smtp.mails == []
+
+
+def test_references_are_the_parents_references_then_its_message_id(engine, db_url, now, mailbox, smtp, tmp_path):
+    collector = collector_for(mailbox, smtp, tmp_path)
+    chain = "In-Reply-To: <c@lama.id>\r\nReferences: <a@lama.id>\r\n <b@lama.id> <c@lama.id>\r\n"
+    mailbox.append(citizen_mail(1, message_id="d@warga.id", extra_headers=chain))
+    poll(engine, collector, now)
+    answer(engine, db_url, collector, now)
+    msg = smtp.mails[0].message
+    assert msg["In-Reply-To"] == "<d@warga.id>"
+    assert msg["References"] == "<a@lama.id> <b@lama.id> <c@lama.id> <d@warga.id>"  # RFC 5322 3.6.4
+
+
+def test_a_no_reply_sender_with_a_persons_reply_to_opens_a_ticket_answered_there(engine, db_url, now, mailbox,
+                                                                                 smtp, tmp_path):
+    collector = collector_for(mailbox, smtp, tmp_path)
+    form = "Reply-To: \"Budi Santoso\" <budi.santoso@contoh.id>\r\n"
+    mailbox.append(citizen_mail(1, sender="noreply@formulir.contoh.id", extra_headers=form))
+    robot = "Reply-To: noreply@portal.contoh.id\r\n"  # no person behind it: stays automatic
+    mailbox.append(citizen_mail(2, sender="noreply@portal.contoh.id", extra_headers=robot))
+    result = poll(engine, collector, now)
+    assert (result.new_messages, result.new_tickets) == (2, 1)
+    with read_session(engine) as session:
+        person = session.exec(select(Message).where(Message.ticket_id.is_not(None))).one()
+    assert (person.author_id, person.author_name) == ("budi.santoso@contoh.id", "Budi Santoso")
+    assert json.loads(person.raw)["address_source"] == "Reply-To"
+    answer(engine, db_url, collector, now)
+    assert smtp.mails[0].recipients == ["budi.santoso@contoh.id"]
+
+
 def test_subject_gets_one_re_and_the_ticket_reference(mailbox, smtp, tmp_path):
     collector = collector_for(mailbox, smtp, tmp_path)
     outbound = OutboundMessage(channel=collector.name, thread_key="root@contoh.id", text="Jawaban",
@@ -131,7 +177,7 @@ def test_a_crafted_subject_and_name_never_add_a_header(mailbox, smtp, tmp_path):
 
 def test_references_stay_bounded_in_long_threads(mailbox, smtp, tmp_path):
     collector = collector_for(mailbox, smtp, tmp_path)
-    earlier = [f"m{i}@contoh.id" for i in range(30)]
+    earlier = ["root@contoh.id", *(f"m{i}@contoh.id" for i in range(30))]  # the parent's References
     collector.send(OutboundMessage(channel=collector.name, thread_key="root@contoh.id", text="x",
                                    in_reply_to="last@contoh.id", recipient_id="warga@contoh.id",
                                    context={"references": earlier}))

@@ -269,11 +269,10 @@ class EmailFake:
         return message_id
 
     def add_malformed_item(self) -> None:
-        """A mail with no sender address: it cannot be attributed or answered, so it is quarantined."""
+        """Bytes with no header line at all: not a mail, so it is quarantined (a mail that names no
+        address is still a mail and opens a ticket flagged no_reply_address)."""
         n = next(self._numbers)
-        raw = (f"To: {OFFICE_ADDRESS}\r\nSubject: tanpa pengirim {n}\r\nMessage-ID: <rusak-{n}-{uuid.uuid4().hex[:8]}"
-               "@contoh.id>\r\n\r\nisi\r\n").encode()
-        self._append(raw)
+        self._append(f"bukan surat {n} {uuid.uuid4().hex[:8]}, tanpa satu pun baris header\r\n".encode())
 
     def rate_limit_next(self, retry_after_seconds: int) -> None:
         raise NotImplementedError(self.not_applicable["rate_limit_next"])

@@ -36,6 +36,7 @@ from ticketing.workflow.audit import EventDraft, append_events
 from ticketing.workflow.statuses import NEEDS_REVIEW_FLAG, OPEN_STATUSES, TicketStatus
 
 SUMMARY_CHARS = 160  # the inbox's one-line summary
+TICKET_FLAGS = ("future_timestamp", "no_reply_address")  # message flags the ticket carries too
 FUTURE_TOLERANCE = timedelta(minutes=10)  # clock skew we accept before calling a timestamp future
 MESSAGE_COLUMNS = (
     "ticket_id", "channel", "external_id", "thread_key", "direction", "author_id", "author_handle",
@@ -89,6 +90,13 @@ def ticket_ref(ticket_id: int, received_at: datetime) -> str:
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 CLEANED_FIELDS = ("text", "author_name", "author_handle", "subject")
+
+
+def ticket_summary_text(message: InboundMessage) -> str:
+    """The inbox's one line: a mail's subject leads (staff scan subjects), then the text."""
+    subject = " ".join((message.subject or "").split())
+    text = f"{subject} \u2014 {message.text}" if subject else message.text
+    return text[:SUMMARY_CHARS]
 
 
 def _clean_text(text: str, dialect_name: str) -> str:
@@ -369,10 +377,10 @@ def _create_tickets(session: Session, channel: str, channel_type: str,
             "bidang": found.bidang if found else None,
             "classification_confidence": found.confidence if found else None,
             "classification_locked": False, "status": TicketStatus.NEW.value,
-            "summary": message.text[:SUMMARY_CHARS], "tags": "", "message_count": 0,
+            "summary": ticket_summary_text(message), "tags": "", "message_count": 0,
             "received_at": message.sent_at, "last_message_at": message.sent_at,
             "due_at": policy.due_at(message.sent_at, found), "sla_state": "ok",
-            "flags": ",".join([f for f in message.flags if f == "future_timestamp"]
+            "flags": ",".join([f for f in message.flags if f in TICKET_FLAGS]
                               + ([NEEDS_REVIEW_FLAG] if getattr(found, "needs_review", False) else [])),
             "sla_paused_seconds": 0,
         }

@@ -11,6 +11,7 @@ list (`aduan outbox list`); they are never resent automatically.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -59,7 +60,7 @@ def build_outbound(session, message_id: int):
     message = session.execute(sa.select(m).where(m.c.id == message_id)).one()
     ticket = session.execute(sa.select(t).where(t.c.id == message.ticket_id)).one()
     last_in = session.execute(
-        sa.select(m.c.external_id, m.c.author_id, m.c.is_private, m.c.subject, m.c.sent_at)
+        sa.select(m.c.external_id, m.c.author_id, m.c.is_private, m.c.subject, m.c.sent_at, m.c.raw)
         .where(m.c.ticket_id == ticket.id, m.c.direction == "in").order_by(m.c.sent_at.desc(), m.c.id.desc())
         .limit(1)).first()
     return OutboundMessage(
@@ -69,8 +70,20 @@ def build_outbound(session, message_id: int):
         subject=last_in.subject if last_in else None, ticket_ref=ticket.ref, local_id=str(message.id),
         context={"ticket_id": ticket.id, "message_id": message.id,
                  # channels with a customer-service window (WhatsApp, Messenger) check it before sending
-                 "last_inbound_at": last_in.sent_at.isoformat() if last_in else None},
+                 "last_inbound_at": last_in.sent_at.isoformat() if last_in else None,
+                 # mail threads: the parent's own References come before its Message-ID (RFC 5322 3.6.4)
+                 "references": _references(last_in.raw if last_in else None)},
     )
+
+
+def _references(raw: str | None) -> list[str]:
+    """The `references` a channel stored with the message (email keeps the parsed References)."""
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return []
+    refs = value.get("references") if isinstance(value, dict) else None
+    return [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
 
 
 @dataclass

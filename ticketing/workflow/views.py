@@ -182,10 +182,14 @@ def ticket_detail(session: Session, ticket: Ticket, now: datetime, warn_before: 
         "id": m.id, "external_id": m.external_id, "direction": m.direction, "note_type": m.note_type,
         "author": show(m.author_name or display_handle(m.author_handle or m.author_id)),
         "author_handle": show(m.author_handle if reveal else display_handle(m.author_handle)),
+        "subject": show(m.subject) if m.subject else None,
         "text": show(m.text), "sent_at": iso(m.sent_at), "is_private": m.is_private,
         "delivery_state": m.delivery_state, "delivery_error": m.delivery_error,
         "flags": parse_flags(m.flags),
     } for m in messages]
+    # a mail ticket's subject: the citizen's first mail that had one (replies only add "Re:")
+    data["subject"] = next((m["subject"] for m in data["messages"] if m["direction"] == "in" and m["subject"]),
+                           None)
     events = session.exec(select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id))
     data["events"] = [{"at": iso(e.at), "actor": e.actor, "action": e.action, "from_status": e.from_status,
                        "to_status": e.to_status, "detail": e.detail} for e in events]

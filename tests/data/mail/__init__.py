@@ -1,0 +1,1 @@
+"""Hand-written mails (tests/data/mail/*.eml) with their expectations (*.yaml)."""
