@@ -1,7 +1,9 @@
 """A fake Telegram Bot API server: `/bot<token>/<method>` with the documented JSON envelope.
 
 getUpdates honours offset and limit (confirmed updates are dropped, like the real server),
-sendMessage records what it got and answers with a `Message`, getMe describes the bot.
+sendMessage records what it got and answers with a `Message`, getMe describes the bot, getFile
+answers a `File` with a `file_path` that `/file/bot<token>/<file_path>` serves (files are added
+with `add_file`; an unknown file_id is the real server's 400).
 Fault switches follow the `ChannelFake` protocol; `conflict_next` adds Telegram's 409.
 """
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
+import tempfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,14 +45,21 @@ class TelegramFake(ServedFake, FaultSwitches):
         self._clock = itertools.count(int(base_time.timestamp()))
         self._faults: dict[str, Any] = {}
         self._last_page: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}
+        self.attachments_dir = tempfile.mkdtemp(prefix="aduan-tg-files-")
         self.server = FakeServer(self.handle)
         self.base_url = self.server.base_url
+
+    def __exit__(self, *exc) -> None:
+        super().__exit__(*exc)
+        shutil.rmtree(self.attachments_dir, ignore_errors=True)
 
     # -- ChannelFake ------------------------------------------------------------------------
 
     def channel_config(self) -> dict[str, Any]:
         return {"name": self.name, "type": "telegram", "enabled": True, "base_url": self.base_url,
-                "bot_token_env": TOKEN_ENV, "page_size": self.page_size}
+                "bot_token_env": TOKEN_ENV, "page_size": self.page_size, "bot_username": "dukcapilbrebes_bot",
+                "attachments_dir": self.attachments_dir}
 
     def env(self) -> dict[str, str]:
         return {TOKEN_ENV: TOKEN}
@@ -95,6 +106,18 @@ class TelegramFake(ServedFake, FaultSwitches):
         message.update(extra)
         return message
 
+    def add_file(self, data: bytes, file_id: str | None = None) -> dict[str, Any]:
+        """Serve `data` through getFile; returns the fields a message's media object carries."""
+        file_id = file_id or f"AgAC{len(self.files):04d}fakefile"
+        self.files[file_id] = data
+        return {"file_id": file_id, "file_unique_id": f"u{len(self.files)}", "file_size": len(data)}
+
+    def business_message(self, chat_id: int, text: str | None, connection: str = "BCxyzFake01",
+                         **extra: Any) -> dict[str, Any]:
+        message = self.message(chat_id, text, **extra)
+        message["business_connection_id"] = connection
+        return message
+
     def push(self, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
         self.updates.append({"update_id": update_id, **payload})
@@ -103,6 +126,11 @@ class TelegramFake(ServedFake, FaultSwitches):
     # -- the server -------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        if request.path.startswith(f"/file/bot{TOKEN}/"):
+            file_id = request.path.rsplit("/", 1)[-1]
+            if file_id not in self.files:
+                return _error(404, "Not Found")
+            return Response(200, raw=self.files[file_id], content_type="application/octet-stream")
         prefix, _, method = request.path.lstrip("/").partition("/")
         if prefix != f"bot{TOKEN}" or self._faults.get("expired"):
             return _error(401, "Unauthorized")
@@ -115,6 +143,13 @@ class TelegramFake(ServedFake, FaultSwitches):
             return self._get_updates(params)
         if method == "sendMessage":
             return self._send(params)
+        if method == "getFile":
+            file_id = str(params.get("file_id") or "")
+            if file_id not in self.files:
+                return _error(400, "Bad Request: invalid file_id")
+            return Response(200, {"ok": True, "result": {"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                                                         "file_size": len(self.files[file_id]),
+                                                         "file_path": f"documents/{file_id}"}})
         return _error(404, "Not Found: method not found")
 
     @staticmethod
@@ -163,5 +198,6 @@ class TelegramFake(ServedFake, FaultSwitches):
         message = self.message(chat_id, text, sender={"id": BOT_ID, "is_bot": True,
                                                       "first_name": "Dukcapil Brebes"})
         self.sent.append({"chat_id": chat_id, "text": text, "reply_parameters": reply,
+                          "business_connection_id": params.get("business_connection_id"),
                           "message_id": message["message_id"], "parse_mode": params.get("parse_mode")})
         return Response(200, {"ok": True, "result": message})
