@@ -77,6 +77,7 @@ class XFake(ServedFake):
         self.tweets: dict[str, dict[str, Any]] = {}
         self.mention_ids: set[str] = set()
         self.dm_events: list[dict[str, Any]] = []
+        self.media: dict[str, dict[str, Any]] = {}
         self._next_id = 1993900000000000000
         self._served: dict[str, int] = {}
         self._last_page: Response | None = None
@@ -294,14 +295,31 @@ class XFake(ServedFake):
     def _render(self, item: dict[str, Any], wanted: set[str], always: tuple[str, ...]) -> dict[str, Any]:
         return {k: copy.deepcopy(v) for k, v in item.items() if k in always or k in wanted}
 
+    def add_media(self, kind: str = "photo", **fields: Any) -> str:
+        """A media object (`includes.media`); attach its key with attachments={"media_keys": [key]}."""
+        key = f"3_{self.new_id()}"
+        self.media[key] = {"media_key": key, "type": kind, **fields}
+        return key
+
     def _includes(self, request: Request, items: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]:
         expansions = self._fields(request, "expansions")
         user_ids: list[str] = []
+        media_keys: list[str] = []
         for item in items:
             for key in keys:
                 if key in expansions and item.get(key) in self.users and item[key] not in user_ids:
                     user_ids.append(item[key])
-        return {"users": [dict(self.users[u]) for u in user_ids]} if user_ids else {}
+            if "attachments.media_keys" in expansions:
+                for media_key in (item.get("attachments") or {}).get("media_keys") or []:
+                    if media_key in self.media and media_key not in media_keys:
+                        media_keys.append(media_key)
+        found: dict[str, Any] = {}
+        if user_ids:
+            found["users"] = [dict(self.users[u]) for u in user_ids]
+        if media_keys:
+            wanted = self._fields(request, "media.fields")
+            found["media"] = [self._render(self.media[k], wanted, ("media_key", "type")) for k in media_keys]
+        return found
 
     def _page(self, request: Request, items: list[dict[str, Any]], low: int, high: int, key: str) -> tuple[
             list[dict[str, Any]], str | None] | Response:
