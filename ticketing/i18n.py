@@ -48,6 +48,10 @@ WORDS: dict[str, dict[str, str]] = {
         "triage_gone": "sudah tidak terbuka, dilewati", "preview": "Pratinjau",
         "refused": "ditolak", "overdue_count": "Lewat batas",
         "public_nik": "⚠ Unggahan publik memuat NIK/No. KK: balas dulu dengan templat pindah-ke-dm.",
+        "attachments": "Lampiran", "file": "Berkas", "type": "Jenis berkas", "size": "Ukuran",
+        "sensitive": "Dokumen identitas", "stored": "Disimpan di", "not_stored": "tidak disimpan",
+        "revisions": "Suntingan", "edited_at": "Disunting", "previous_text": "Teks sebelumnya",
+        "yes": "ya", "no": "tidak",
     },
     "en": {
         "inbox": "Complaint Inbox", "ref": "Ticket", "channel": "Channel", "status": "Status", "kind": "Kind",
@@ -78,6 +82,10 @@ WORDS: dict[str, dict[str, str]] = {
         "triage_gone": "no longer open, skipped", "preview": "Preview",
         "refused": "refused", "overdue_count": "Breached",
         "public_nik": "⚠ A public post contains a NIK/KK number: first reply with the pindah-ke-dm template.",
+        "attachments": "Attachments", "file": "File", "type": "Type", "size": "Size",
+        "sensitive": "Identity document", "stored": "Stored at", "not_stored": "not stored",
+        "revisions": "Edits", "edited_at": "Edited", "previous_text": "Earlier text",
+        "yes": "yes", "no": "no",
     },
 }
 
