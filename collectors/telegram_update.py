@@ -7,8 +7,8 @@ and Message reference alone. Nothing here does I/O; the media items found here a
 Decisions the API leaves open:
 - A bot command with text after it (`/lapor KTP-el saya hilang`, `/lapor@DukcapilBot ...`) is a
   citizen writing to the office: the text after the command is the message and opens a ticket.
-  A bare command (`/start`, `/help`, `/lapor` alone) is stored but opens nothing, and so is a
-  command addressed to another bot in a group.
+  A bare command (`/start`, `/help`, `/lapor` alone) is stored but opens nothing, and so are
+  `/start PAYLOAD` (a deep link's parameter) and a command addressed to another bot in a group.
 - In a group every citizen is their own conversation: the thread is `<chat_id>:<user_id>`, so
   two citizens in one group never share a ticket; replies go to the group, threaded to the
   citizen's message. A private chat stays `<chat_id>` (the form earlier versions stored).
@@ -21,12 +21,14 @@ Decisions the API leaves open:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ticketing.privacy.safety import mask_phone
 
+DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # `message` payloads that are chat events, not something a person wrote
 SERVICE_KEYS = (
     "new_chat_members", "left_chat_member", "new_chat_title", "new_chat_photo", "delete_chat_photo",
@@ -38,7 +40,6 @@ SERVICE_KEYS = (
     "chat_shared", "boost_added", "chat_background_set", "proximity_alert_triggered", "successful_payment",
     "refunded_payment", "giveaway_created", "giveaway_completed", "connected_website",
 )
-BARE_COMMANDS_OPEN_NOTHING = True  # documented above; a constant so the rule has one name
 
 WORDS = {
     "id": {
@@ -119,7 +120,10 @@ def split_command(message: Mapping[str, Any], text: str, bot_username: str | Non
         name, _, addressee = command.partition("@")
         if addressee and bot_username and addressee.lower() != bot_username.lstrip("@").lower():
             return f"{name}@{addressee}", ""  # a command for another bot in the group: not ours
-        return name, text[len(command):].strip()
+        rest = text[len(command):].strip()
+        if name == "/start" and DEEP_LINK.fullmatch(rest):
+            return f"{name} {rest}", ""  # t.me/bot?start=PAYLOAD: a link parameter, not words
+        return name, rest
     return None
 
 
@@ -189,6 +193,8 @@ def media_items(message: Mapping[str, Any]) -> list[MediaItem]:
     """Every file of the message; the largest size of a photo."""
     found: list[MediaItem] = []
     for kind in MEDIA_KINDS:
+        if kind == "document" and "animation" in message:
+            continue  # an animation also arrives as `document` (the same file), for older clients
         value = message.get(kind)
         if kind == "photo":
             sizes = [p for p in value if isinstance(p, Mapping)] if isinstance(value, list) else []
