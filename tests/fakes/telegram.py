@@ -31,6 +31,10 @@ def _error(code: int, description: str, **parameters: Any) -> Response:
     return Response(code, body)
 
 
+def _good_id(update: dict[str, Any]) -> bool:
+    return isinstance(update.get("update_id"), int) and not isinstance(update.get("update_id"), bool)
+
+
 class TelegramFake(ServedFake, FaultSwitches):
     channel_type = "telegram"
 
@@ -46,6 +50,7 @@ class TelegramFake(ServedFake, FaultSwitches):
         self._faults: dict[str, Any] = {}
         self._last_page: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
+        self._served_broken: set[int] = set()
         self.attachments_dir = tempfile.mkdtemp(prefix="aduan-tg-files-")
         self.server = FakeServer(self.handle)
         self.base_url = self.server.base_url
@@ -176,10 +181,26 @@ class TelegramFake(ServedFake, FaultSwitches):
         offset = params.get("offset")
         if offset is not None:
             offset = int(offset)
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]  # confirmed: forgotten
+            self.updates = self._unconfirmed(offset)  # confirmed: forgotten
         page = self.updates[:limit]
+        self._served_broken |= {id(u) for u in page if not _good_id(u)}
         self._last_page = page
         return Response(200, {"ok": True, "result": page})
+
+    def _unconfirmed(self, offset: int) -> list[dict[str, Any]]:
+        """Updates at or above `offset`. One with a broken update_id (a hostile corpus item) goes with
+        the next well-formed update after it, or, when it is last, once it has been served."""
+        kept: list[dict[str, Any]] = []
+        for index, update in enumerate(self.updates):
+            if _good_id(update):
+                if update["update_id"] >= offset:
+                    kept.append(update)
+                continue
+            following = next((u for u in self.updates[index + 1:] if _good_id(u)), None)
+            if following is not None and following["update_id"] >= offset or (
+                    following is None and id(update) not in self._served_broken):
+                kept.append(update)
+        return kept
 
     def _old_update(self, index: int) -> dict[str, Any]:
         chat = 990_000 + index

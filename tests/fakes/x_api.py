@@ -78,6 +78,7 @@ class XFake(ServedFake):
         self.mention_ids: set[str] = set()
         self.dm_events: list[dict[str, Any]] = []
         self.media: dict[str, dict[str, Any]] = {}
+        self.page_errors: list[dict[str, Any]] = []  # partial errors X adds to a mentions page (deleted items)
         self._next_id = 1993900000000000000
         self._served: dict[str, int] = {}
         self._last_page: Response | None = None
@@ -369,6 +370,8 @@ class XFake(ServedFake):
         includes = self._includes(request, page, ("author_id", "in_reply_to_user_id"))
         if includes:
             body["includes"] = includes
+        if self.page_errors:
+            body["errors"] = copy.deepcopy(self.page_errors)
         meta: dict[str, Any] = {"result_count": len(page)}
         if page:
             meta.update(newest_id=page[0]["id"], oldest_id=page[-1]["id"])
