@@ -56,6 +56,12 @@ def x_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def _num(value: Any) -> int:
+    """An id's order; a broken id (a hostile corpus item) sorts oldest, where a real server never puts one."""
+    text = str(value)
+    return int(text) if text.isdigit() else 0
+
+
 def _problem(key: str, status: int) -> Response:
     return Response(status, load_fixture("errors.json")[key])
 
@@ -358,8 +364,8 @@ class XFake(ServedFake):
         since, until = request.arg("since_id"), request.arg("until_id")
         user_id = request.path.split("/")[3]
         items = [t for i, t in self.tweets.items() if i in self.mention_ids and user_id == OFFICE_ID
-                 and (since is None or int(i) > int(since)) and (until is None or int(i) < int(until))]
-        items.sort(key=lambda t: int(t["id"]), reverse=True)
+                 and (since is None or _num(i) > int(since)) and (until is None or _num(i) < int(until))]
+        items.sort(key=lambda t: _num(t.get("id")), reverse=True)
         paged = self._page(request, items, 5, 100, f"mentions:{since}:{until}")
         if isinstance(paged, Response):
             return paged
@@ -397,7 +403,7 @@ class XFake(ServedFake):
             return refused
         types = self._fields(request, "event_types")
         items = sorted((e for e in self.dm_events if not types or e.get("event_type") in types),
-                       key=lambda e: int(e["id"]), reverse=True)
+                       key=lambda e: _num(e.get("id")), reverse=True)
         paged = self._page(request, items, 1, 100, f"dm:{','.join(sorted(types))}")
         if isinstance(paged, Response):
             return paged

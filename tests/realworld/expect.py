@@ -91,7 +91,8 @@ def _message(session: Session, name: str, message: Message, want: dict[str, Any]
     if "thread_key" in want and message.thread_key != want["thread_key"]:
         problems.append(f"{name}: thread {message.thread_key!r} != {want['thread_key']!r}")
     flags = set(message.flags.split(","))
-    problems += [f"{name}: flag {flag} missing ({message.flags})" for flag in want.get("flags", []) if flag not in flags]
+    problems += [f"{name}: flag {flag} missing ({message.flags})" for flag in want.get("flags", [])
+                 if flag not in flags]
     if "attachments" in want:
         rows = list(session.exec(select(AttachmentRecord).where(AttachmentRecord.message_id == message.id)
                                  .order_by(AttachmentRecord.id)))
