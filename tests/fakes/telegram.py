@@ -31,8 +31,9 @@ def _error(code: int, description: str, **parameters: Any) -> Response:
     return Response(code, body)
 
 
-def _good_id(update: dict[str, Any]) -> bool:
-    return isinstance(update.get("update_id"), int) and not isinstance(update.get("update_id"), bool)
+def _good_id(update: Any) -> bool:
+    value = update.get("update_id") if isinstance(update, dict) else None
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class TelegramFake(ServedFake, FaultSwitches):

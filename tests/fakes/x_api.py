@@ -85,6 +85,7 @@ class XFake(ServedFake):
         self.dm_events: list[dict[str, Any]] = []
         self.media: dict[str, dict[str, Any]] = {}
         self.page_errors: list[dict[str, Any]] = []  # partial errors X adds to a mentions page (deleted items)
+        self.inject: dict[int, Any] = {}  # position -> a raw item put into the next mentions page as it is
         self._next_id = 1993900000000000000
         self._served: dict[str, int] = {}
         self._last_page: Response | None = None
@@ -371,8 +372,11 @@ class XFake(ServedFake):
             return paged
         page, next_token = paged
         wanted = self._fields(request, "tweet.fields")
-        body: dict[str, Any] = {"data": [self._render(t, wanted, ("id", "text", "edit_history_tweet_ids"))
-                                         for t in page]} if page else {}
+        data = [self._render(t, wanted, ("id", "text", "edit_history_tweet_ids")) for t in page]
+        for position, raw in sorted(self.inject.items()):
+            data.insert(min(position, len(data)), copy.deepcopy(raw))
+        self.inject = {}
+        body: dict[str, Any] = {"data": data} if data else {}
         includes = self._includes(request, page, ("author_id", "in_reply_to_user_id"))
         if includes:
             body["includes"] = includes
