@@ -290,11 +290,21 @@ class TelegramCollector(Collector):
         return self._media
 
     def _download(self, file_path: str) -> bytes:
-        """The bytes behind a getFile `file_path` (`/file/bot<token>/<path>`), refused past the limit."""
-        response = self.http.request("GET", f"file/bot{self.token()}/{file_path.lstrip('/')}")
-        if response.status_code != 200:
-            self._raise("getFile download", response.status_code, response.headers, None, "")
-        return response.content
+        """The bytes behind a getFile `file_path` (`/file/bot<token>/<path>`), streamed: reading stops
+        one byte past `max_attachment_bytes`, so a file bigger than it said is never held whole."""
+        limit = self.settings.max_attachment_bytes
+        response = self.http.request("GET", f"file/bot{self.token()}/{file_path.lstrip('/')}", stream=True)
+        try:
+            if response.status_code != 200:
+                self._raise("getFile download", response.status_code, response.headers, None, "")
+            data = bytearray()
+            for chunk in response.iter_content(64 * 1024):
+                data += chunk
+                if len(data) > limit:
+                    break
+            return bytes(data)
+        finally:
+            response.close()
 
     # -- replying ---------------------------------------------------------------------------
 

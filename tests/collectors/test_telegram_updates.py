@@ -252,3 +252,17 @@ def test_the_bots_own_media_is_not_downloaded(fake):
     collector = build_collector(ChannelSettings.model_validate(fake.channel_config()), fake.env())
     [item] = collector.fetch(None).messages
     assert item.direction == "out" and item.attachments == [] and not fake.server.calls("getFile")
+
+
+def test_a_file_bigger_than_it_said_is_not_read_whole(fake, tmp_path):
+    from ticketing.config import ChannelSettings
+    from ticketing.contract.registry import build_collector
+
+    config = dict(fake.channel_config(), max_attachment_bytes=1000)
+    lying = {**fake.add_file(b"%PDF-1.7\n" + b"x" * 500_000), "file_size": 900}  # declares 900 bytes
+    fake.push({"message": fake.message(5560600, None, document={**lying, "file_name": "surat.pdf"})})
+    collector = build_collector(ChannelSettings.model_validate(config), fake.env())
+    [item] = collector.fetch(None).messages
+    [attachment] = item.attachments
+    assert attachment.path is None and "melebihi batas 1000 byte" in attachment.skipped_reason
+    assert attachment.size <= 1000 + 64 * 1024  # what was read before stopping, not the whole file
