@@ -57,8 +57,12 @@ def suites(size: Size, postgres: bool = True) -> dict[str, Callable[[], list[Row
         from bench import webhook as mod
         return mod.rows(size.webhook_posts, size.webhook_clients)
 
+    def x_reads() -> list[Row]:
+        from bench import x_reads as mod
+        return mod.rows()
+
     found = {"ingest": ingest, "cli": cli, "recap": recap, "search": search, "dedupe": dedupe, "sla": sla,
-             "routing": routing, "worker": worker, "webhook": webhook}
+             "routing": routing, "worker": worker, "webhook": webhook, "x_reads": x_reads}
     if not postgres:
         found.pop("worker")
     return found

@@ -5,13 +5,15 @@ call carries a higher offset, so the offset moves only when the runner has store
 Every update advances the offset, including the ones that open no ticket (bot commands,
 member changes, callback queries), or they would be delivered again forever.
 
-Choices documented here because the API leaves them open:
+What a message means (commands, group threads, business chats, media, forwards) is read in
+`collectors/telegram_update.py`; files are fetched in `collectors/telegram_media.py`.
+Other choices:
 - `channel_post` / `edited_channel_post` are ignored: they are the office's own broadcasts in a
   Telegram channel, not citizen input (citizens comment through a linked discussion group,
   which arrives as ordinary `message` updates).
-- A bot command (`/start`, `/help`, ...) is stored but opens no ticket.
-- Service messages (members joining or leaving, title changes) and `my_chat_member` are skipped.
-- The thread is the chat: a private chat is one citizen's conversation with the office.
+- Service messages (members joining or leaving, title changes), `my_chat_member`, reactions,
+  callback queries, polls' vote counts and deleted business messages are skipped; their
+  update_id still moves the offset.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from collectors.http import DEFAULT_TIMEOUT, HttpClient, raise_for_status
+from collectors.telegram_media import MediaFetcher
+from collectors.telegram_update import SERVICE_KEYS, person_name, read_message, reply_target, thread_and_ids
 from ticketing.clock import Clock
 from ticketing.config import secret_from_env
 from ticketing.contract import (
-    Attachment,
     AuthExpired,
     Batch,
     Collector,
@@ -44,17 +47,9 @@ from ticketing.privacy.redact import redact
 
 DEFAULT_BASE_URL = "https://api.telegram.org"
 MAX_TEXT = 4096  # sendMessage accepts 1-4096 characters; longer replies are split
-SERVICE_KEYS = (  # `message` payloads that are chat events, not something a person wrote
-    "new_chat_members", "left_chat_member", "new_chat_title", "new_chat_photo", "delete_chat_photo",
-    "group_chat_created", "supergroup_chat_created", "channel_chat_created", "pinned_message",
-    "migrate_to_chat_id", "migrate_from_chat_id", "message_auto_delete_timer_changed",
-    "video_chat_started", "video_chat_ended", "forum_topic_created", "forum_topic_closed",
+UPDATE_KINDS = (  # the update fields that carry a message somebody wrote, and whether it is an edit
+    ("message", False), ("edited_message", True), ("business_message", False), ("edited_business_message", True),
 )
-PLACEHOLDERS = {  # media without a caption still reaches the inbox, with a readable marker
-    "sticker": "[stiker]", "voice": "[pesan suara]", "audio": "[audio]", "video": "[video]",
-    "video_note": "[video]", "animation": "[animasi]", "location": "[lokasi]", "contact": "[kontak]",
-    "photo": "[foto]", "document": "[dokumen]", "poll": "[polling]",
-}
 
 
 class TelegramSettings(BaseModel):
@@ -63,7 +58,11 @@ class TelegramSettings(BaseModel):
     bot_token_env: str
     page_size: int = Field(default=100, ge=1, le=100)
     poll_timeout: int = Field(default=0, ge=0, le=50)  # 0: short polling, right for cron
-    allowed_updates: list[str] = Field(default_factory=lambda: ["message", "edited_message"])
+    allowed_updates: list[str] = Field(default_factory=lambda: [
+        "message", "edited_message", "business_message", "edited_business_message"])
+    bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{3,64}$")  # `/cmd@this_bot`
+    attachments_dir: str | None = "attachments"
+    max_attachment_bytes: int = Field(default=10_000_000, ge=0)
 
 
 @dataclass(frozen=True)
@@ -80,34 +79,6 @@ def _epoch(value: Any, what: str) -> datetime:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{what} {value!r} is not Unix seconds")
     return datetime.fromtimestamp(value, UTC)
-
-
-def _name(user: Mapping[str, Any]) -> str:
-    parts = [str(user.get("first_name") or ""), str(user.get("last_name") or "")]
-    return " ".join(p for p in parts if p) or str(user.get("title") or "")
-
-
-def _is_command(message: Mapping[str, Any]) -> bool:
-    for entity in message.get("entities") or []:
-        if isinstance(entity, Mapping) and entity.get("type") == "bot_command" and entity.get("offset") == 0:
-            return True
-    return False
-
-
-def _attachments(message: Mapping[str, Any]) -> list[Attachment]:
-    """File metadata only: files are fetched on demand, not during a cron poll."""
-    found: list[Attachment] = []
-    photos = message.get("photo")
-    if isinstance(photos, list) and photos:
-        largest = max(photos, key=lambda p: (p.get("file_size") or 0, p.get("width") or 0))
-        found.append(Attachment("photo.jpg", "image/jpeg", int(largest.get("file_size") or 0),
-                                skipped_reason="not downloaded"))
-    document = message.get("document")
-    if isinstance(document, Mapping):
-        found.append(Attachment(str(document.get("file_name") or "dokumen"),
-                                str(document.get("mime_type") or "application/octet-stream"),
-                                int(document.get("file_size") or 0), skipped_reason="not downloaded"))
-    return found
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -157,6 +128,7 @@ class TelegramCollector(Collector):
         super().__init__(name, settings, env, clock)
         self._http: HttpClient | None = None
         self._token: str | None = None
+        self._media: MediaFetcher | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -268,55 +240,89 @@ class TelegramCollector(Collector):
 
     def normalise(self, update: Mapping[str, Any]) -> InboundMessage | None:
         """One update as a message, or None for updates that carry nothing to store."""
-        if isinstance(update.get("message"), Mapping):
-            return self._message(update["message"], update, is_edit=False)
-        if isinstance(update.get("edited_message"), Mapping):
-            return self._message(update["edited_message"], update, is_edit=True)
+        for key, is_edit in UPDATE_KINDS:
+            if key in update:
+                message = update[key]
+                if not isinstance(message, Mapping):
+                    raise ValueError(f"{key} is not an object")
+                return self._message(message, update, is_edit=is_edit, business=key.endswith("business_message"))
         return None  # channel posts, member changes, callback queries, reactions...
 
-    def _message(self, message: Mapping[str, Any], update: Mapping[str, Any], is_edit: bool) -> InboundMessage | None:
+    def _message(self, message: Mapping[str, Any], update: Mapping[str, Any], is_edit: bool,
+                 business: bool) -> InboundMessage | None:
         if any(key in message for key in SERVICE_KEYS):
             return None
-        chat = message["chat"]
-        chat_id, message_id = chat["id"], message["message_id"]
-        if not isinstance(chat_id, int) or not isinstance(message_id, int):
-            raise ValueError("chat.id and message_id must be integers")
-        sent_at = _epoch(message["edit_date"] if is_edit else message["date"], "edit_date" if is_edit else "date")
+        connection = message.get("business_connection_id") if business else None
+        if business and (not isinstance(connection, str) or not connection):
+            raise ValueError("business message without business_connection_id")
+        thread_key, external_id, private = thread_and_ids(message, connection)
+        chat_id = message["chat"]["id"]
+        sent_at = _epoch(message.get("edit_date") if is_edit else message.get("date"),
+                         "edit_date" if is_edit else "date")
         sender = message.get("from") or message.get("sender_chat") or {}
-        text = message.get("text") if message.get("text") is not None else message.get("caption")
-        if text is None:
-            kind = next((k for k in PLACEHOLDERS if k in message), None)
-            text = PLACEHOLDERS[kind] if kind else "[pesan tanpa teks]"
-        if not isinstance(text, str):
-            raise ValueError("text is not a string")
-        own = str(sender.get("id")) == self.bot_id
-        command = _is_command(message)
+        if not isinstance(sender, Mapping):
+            raise ValueError("from is not an object")
+        reading = read_message(message, self.locale, self.settings.bot_username)
+        sender_id = sender.get("id")
+        # in a business chat the citizen is the chat; anyone else there writes for the office
+        own = (sender_id != chat_id or "sender_business_bot" in message) if business \
+            else str(sender_id) == self.bot_id
         reply_to = message.get("reply_to_message")
         username = sender.get("username")
+        attachments = self.media.attachments(reading.media, reading.flags) if reading.media and not own else []
+        in_reply_to = None
+        if isinstance(reply_to, Mapping) and isinstance(reply_to.get("message_id"), int):
+            in_reply_to = external_id.rsplit(":", 1)[0] + f":{reply_to['message_id']}"
         return InboundMessage(
-            channel=self.name, external_id=f"{chat_id}:{message_id}", thread_key=str(chat_id), text=text,
-            sent_at=sent_at, author_id=str(sender.get("id") or ""),
-            author_handle=f"@{username}" if username else "", author_name=_name(sender),
-            is_private=chat.get("type") == "private",
-            in_reply_to=f"{chat_id}:{reply_to['message_id']}" if isinstance(reply_to, Mapping)
-            and isinstance(reply_to.get("message_id"), int) else None,
-            direction="out" if own else "in", opens_ticket=not command, is_edit=is_edit,
-            flags=["bot_command"] if command else [], raw=dict(update), attachments=_attachments(message),
+            channel=self.name, external_id=external_id, thread_key=thread_key, text=reading.text,
+            sent_at=sent_at, author_id=str(sender_id or ""),
+            author_handle=f"@{username}" if isinstance(username, str) and username else "",
+            author_name=person_name(sender), is_private=private, in_reply_to=in_reply_to,
+            direction="out" if own else "in", opens_ticket=reading.opens_ticket and not own, is_edit=is_edit,
+            flags=reading.flags, raw=dict(update), attachments=attachments,
         )
+
+    @property
+    def media(self) -> MediaFetcher:
+        if self._media is None:
+            self._media = MediaFetcher(lambda file_id: self.call("getFile", {"file_id": file_id}), self._download,
+                                       self.settings.attachments_dir, self.settings.max_attachment_bytes)
+        return self._media
+
+    def _download(self, file_path: str) -> bytes:
+        """The bytes behind a getFile `file_path` (`/file/bot<token>/<path>`), streamed: reading stops
+        one byte past `max_attachment_bytes`, so a file bigger than it said is never held whole."""
+        limit = self.settings.max_attachment_bytes
+        response = self.http.request("GET", f"file/bot{self.token()}/{file_path.lstrip('/')}", stream=True)
+        try:
+            if response.status_code != 200:
+                self._raise("getFile download", response.status_code, response.headers, None, "")
+            data = bytearray()
+            for chunk in response.iter_content(64 * 1024):
+                data += chunk
+                if len(data) > limit:
+                    break
+            return bytes(data)
+        finally:
+            response.close()
 
     # -- replying ---------------------------------------------------------------------------
 
     def send(self, outbound: OutboundMessage) -> SendResult:
         """Answer in the citizen's chat, threaded to their message; long text goes in parts.
 
-        The external id of the first part is returned (`<chat_id>:<message_id>`, the form
-        `fetch` uses), so a reply seen again later is recognised as already stored.
+        The chat comes from the thread (a group's thread is one citizen in that group, so the
+        answer goes to the group, under the citizen's message); a business chat is answered
+        through its business connection. The external id of the first part is returned in the
+        form `fetch` uses, so a reply seen again later is recognised as already stored.
         """
-        chat_id = outbound.recipient_id or outbound.thread_key
-        reply_to = _message_id(outbound.in_reply_to)
+        business, chat_id, reply_to = reply_target(outbound.thread_key or str(outbound.recipient_id or ""),
+                                                   outbound.in_reply_to)
         sent: list[Any] = []
         for part in split_text(outbound.text):
             payload: dict[str, Any] = {"chat_id": chat_id, "text": part}
+            if business:
+                payload["business_connection_id"] = business
             if reply_to is not None:
                 payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
             sent.append(self.call("sendMessage", payload))
@@ -324,18 +330,11 @@ class TelegramCollector(Collector):
         if not isinstance(first, Mapping) or not isinstance(first.get("message_id"), int):
             raise CollectorError("telegram sendMessage: the answer has no message_id")
         chat = first.get("chat") if isinstance(first.get("chat"), Mapping) else {"id": chat_id}
-        return SendResult(external_id=f"{chat.get('id', chat_id)}:{first['message_id']}", raw=sent)
+        prefix = f"biz:{business}:" if business else ""
+        return SendResult(external_id=f"{prefix}{chat.get('id', chat_id)}:{first['message_id']}", raw=sent)
 
     def check(self) -> str:
         me = self.call("getMe")
         if not isinstance(me, Mapping):
             raise CollectorError("telegram getMe: unexpected answer")
         return f"bot @{me.get('username', '?')} (id {me.get('id')})"
-
-
-def _message_id(external_id: str | None) -> int | None:
-    if not external_id:
-        return None
-    tail = external_id.rsplit(":", 1)[-1]
-    return int(tail) if tail.lstrip("-").isdigit() else None
-

@@ -7,8 +7,9 @@ tweet is quarantined instead of breaking tweepy's model parsing of the whole pag
 timestamps are parsed here (tweepy drops non-UTC offsets). `wait_on_rate_limit` stays off:
 tweepy would sleep and recurse; a 429 becomes `RateLimited` and the run ends at once.
 
-Cursors hold ids only, never payload timestamps. X's wire format (items, error bodies)
-lives in `collectors/x_payload.py`.
+Cursors hold ids only, never payload timestamps. The config section and cursor live in
+`collectors/x_config.py`, the reading strategy (what an idle run costs) in `collectors/x_read.py`,
+X's wire format (items, error bodies) in `collectors/x_payload.py`.
 """
 
 from __future__ import annotations
@@ -16,27 +17,20 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
+from collectors.x_config import OAUTH1_KEYS, XCursor, XSettings
 from collectors.x_payload import (
-    DM_EVENT_FIELDS,
-    DM_EXPANSIONS,
-    TWEET_EXPANSIONS,
-    TWEET_FIELDS,
     USER_FIELDS,
     ForbiddenError,
     NotFoundError,
     PageParser,
-    bigger_id,
     mentions_account,
     redirect_adapter,
-    smaller_id,
     translate_error,
 )
+from collectors.x_read import ReadRun, read_all
 from ticketing.config import Secret, secret_from_env
 from ticketing.contract import (
     Batch,
@@ -44,7 +38,6 @@ from ticketing.contract import (
     CollectorError,
     InboundMessage,
     OutboundMessage,
-    QuarantinedItem,
     SendRefused,
     SendResult,
     TransientError,
@@ -53,90 +46,7 @@ from ticketing.errors import ConfigError
 from ticketing.privacy.redact import redact
 
 TWEEPY_HOST = "https://api.twitter.com/"  # what tweepy 4.17 always calls; rewritten to base_url
-PAGE_REPEATS_TOLERATED = 2  # one replayed page is a glitch worth one retry; a third time is stuck
-MENTIONS_MIN_RESULTS = 5  # the mentions endpoint refuses max_results below 5
 REQUEST_TIMEOUT = (5.0, 30.0)  # tweepy sets none; a hung API must not hold the cron run
-OAUTH1_KEYS = ("consumer_key_env", "consumer_secret_env", "access_token_env", "access_token_secret_env")
-
-
-class XSettings(BaseModel):
-    """The `x` channel's own section of config.yaml."""
-
-    model_config = ConfigDict(extra="forbid")
-    base_url: str = Field(default="https://api.x.com", pattern=r"^https?://")
-    user_id: str | None = Field(default=None, pattern=r"^[0-9]{1,25}$")
-    username: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{1,15}$")
-    bearer_token_env: str | None = None
-    consumer_key_env: str | None = None
-    consumer_secret_env: str | None = None
-    access_token_env: str | None = None
-    access_token_secret_env: str | None = None
-    bearer_is_user_token: bool = False
-    read_mentions: bool = True
-    read_dms: bool = True
-    page_size: int = Field(default=100, ge=5, le=100)
-    max_pages: int = Field(default=5, ge=1, le=100)
-    monthly_read_budget: int | None = Field(default=None, ge=1)
-    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
-
-    @model_validator(mode="after")
-    def _some_credentials(self) -> XSettings:
-        given = [getattr(self, key) for key in OAUTH1_KEYS]
-        if any(given) and not all(given):
-            raise ValueError("OAuth 1.0a needs all four of " + ", ".join(OAUTH1_KEYS))
-        if not self.bearer_token_env and not all(given):
-            raise ValueError("name bearer_token_env, or the four OAuth 1.0a *_env keys")
-        return self
-
-
-@dataclass
-class XCursor:
-    """Where the last run stopped. Ids compare as integers; payload timestamps never move it.
-
-    A run that hits `max_pages` leaves a backfill in progress: mentions between
-    `mentions_since_id` and `mentions_until_id` are still unread and `mentions_newest_id`
-    becomes the new since_id once they are. DMs have no since_id on X, so a cut-short DM read
-    resumes from `dm_resume_token`.
-    """
-
-    mentions_since_id: str | None = None
-    mentions_until_id: str | None = None
-    mentions_newest_id: str | None = None
-    dm_since_id: str | None = None
-    dm_resume_token: str | None = None
-    dm_newest_id: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    @classmethod
-    def coerce(cls, value: Any) -> XCursor:
-        if value is None:
-            return cls()
-        if isinstance(value, cls):
-            return cls(**value.to_json())
-        if isinstance(value, Mapping):
-            known = {f.name for f in fields(cls)}
-            return cls(**{k: v for k, v in value.items() if k in known})
-        raise CollectorError(f"X cursor has an unexpected shape: {type(value).__name__}")
-
-
-@dataclass
-class _Run:
-    """Bookkeeping for one fetch: what was read, and how much more it may read."""
-
-    max_pages: int
-    budget_left: int | None
-    reads: int = 0
-    messages: list[InboundMessage] = field(default_factory=list)
-    quarantined: list[QuarantinedItem] = field(default_factory=list)
-
-    def page_size(self, wanted: int, minimum: int) -> int | None:
-        """How many items to ask for; None when the allowance cannot pay for a page."""
-        if self.budget_left is None:
-            return wanted
-        left = self.budget_left - self.reads
-        return None if left < minimum else min(wanted, left)
 
 
 class XCollector(Collector):
@@ -232,100 +142,22 @@ class XCollector(Collector):
 
     def fetch(self, cursor: Any) -> Batch:
         state = XCursor.coerce(cursor)
-        before = XCursor.coerce(state)
+        before = state.positions()
         now = self.clock()
         if self.read_allowance is not None and self.read_allowance <= 0:
             return Batch([], state, more=False)
-        run = _Run(self.settings.max_pages, self.read_allowance)
+        run = ReadRun(self.settings.max_pages, self.read_allowance)
         parser = PageParser(self.name, self._identity()["id"], now)
-        more = False
-        if self.settings.read_mentions:
-            more |= self._read_mentions(state, run, parser)
-        if self.settings.read_dms and self._has_user_context:
-            more |= self._read_dms(state, run, parser)
+        more = read_all(self.settings, self._call, state, run, parser, now,
+                        mentions_auth=not self.settings.bearer_token_env,
+                        dms_auth=self._oauth1 if self._has_user_context else None)
         if self.read_allowance is not None:
             self.read_allowance -= run.reads
         unique: dict[str, InboundMessage] = {}
         for message in run.messages:
             unique.setdefault(message.external_id, message)
-        more = more and state != before  # asking again without having moved would only loop
+        more = more and state.positions() != before  # asking again without having moved would only loop
         return Batch(list(unique.values()), state, run.quarantined, more=more, reads=run.reads)
-
-    def _pages(self, what: str, method: str, params: dict[str, Any], run: _Run, minimum: int,
-               start_token: str | None = None):
-        """Yield pages until the last one, max_pages or the budget; returns the token left over."""
-        token, seen = start_token, {start_token: 1} if start_token else {}
-        for _ in range(run.max_pages):
-            size = run.page_size(self.settings.page_size, minimum)
-            if size is None:
-                return token or "budget"
-            call = dict(params, max_results=size)
-            if token:
-                call["pagination_token"] = token
-            page = self._call(what, method, **call)
-            data = page.get("data")
-            run.reads += len(data) if isinstance(data, list) else 0
-            next_token = (page.get("meta") or {}).get("next_token")
-            if next_token:
-                seen[next_token] = seen.get(next_token, 0) + 1
-                if seen[next_token] > PAGE_REPEATS_TOLERATED:
-                    raise CollectorError(f"X: stuck pagination saat {what}: next_token yang sama terus berulang")
-            stop = yield page
-            if stop or not next_token:
-                return None
-            token = next_token
-        return token
-
-    def _read_mentions(self, state: XCursor, run: _Run, parser: PageParser) -> bool:
-        params: dict[str, Any] = {"id": parser.own_id, "tweet_fields": TWEET_FIELDS, "expansions": TWEET_EXPANSIONS,
-                                  "user_fields": USER_FIELDS, "user_auth": not self.settings.bearer_token_env}
-        if state.mentions_since_id:
-            params["since_id"] = state.mentions_since_id
-        if state.mentions_until_id:
-            params["until_id"] = state.mentions_until_id
-        newest, oldest = state.mentions_newest_id, None
-        pages = self._pages("membaca mention", "get_users_mentions", params, run, MENTIONS_MIN_RESULTS)
-        left = self._drain(pages, lambda page: parser.tweets(page, state.mentions_since_id, run.messages,
-                                                             run.quarantined))
-        for low, high in parser.take_bounds():
-            newest, oldest = bigger_id(newest, high), smaller_id(oldest, low)
-        if left is None:
-            state.mentions_since_id = bigger_id(state.mentions_since_id, newest)
-            state.mentions_until_id = state.mentions_newest_id = None
-            return False
-        state.mentions_until_id = smaller_id(state.mentions_until_id, oldest)
-        state.mentions_newest_id = newest
-        return True
-
-    def _read_dms(self, state: XCursor, run: _Run, parser: PageParser) -> bool:
-        params: dict[str, Any] = {"dm_event_fields": DM_EVENT_FIELDS, "expansions": DM_EXPANSIONS,
-                                  "user_fields": USER_FIELDS, "user_auth": self._oauth1}
-        resuming = state.dm_resume_token
-        newest = state.dm_newest_id if resuming else None
-        pages = self._pages("membaca DM", "get_direct_message_events", params, run, 1, start_token=resuming)
-
-        def parse(page: dict[str, Any]) -> bool:
-            return parser.dm_events(page, state.dm_since_id, run.messages, run.quarantined)
-
-        left = self._drain(pages, parse)
-        for _low, high in parser.take_bounds():
-            newest = bigger_id(newest, high)
-        if left is None:
-            state.dm_since_id = bigger_id(state.dm_since_id, newest)
-            state.dm_resume_token = state.dm_newest_id = None
-            return False
-        state.dm_resume_token, state.dm_newest_id = (None if left == "budget" else left), newest
-        return True
-
-    @staticmethod
-    def _drain(pages: Any, parse: Callable[[dict[str, Any]], bool | None]) -> str | None:
-        """Feed each page to `parse` (True = reached known items, stop); return the token left over."""
-        try:
-            page = next(pages)
-            while True:
-                page = pages.send(bool(parse(page)))
-        except StopIteration as done:
-            return done.value
 
     # -- sending --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from collectors.http import later_of, retry_at_from_headers
 from ticketing.contract import (
+    Attachment,
     AuthExpired,
     CollectorError,
     InboundMessage,
@@ -32,12 +33,16 @@ log = logging.getLogger("aduan.collectors.x")
 RATE_LIMIT_FLOOR = timedelta(seconds=60)  # never poll again sooner than this after a 429
 FUTURE_SKEW = timedelta(minutes=10)  # clock skew we accept before calling a timestamp "future"
 TWEET_FIELDS = ["created_at", "conversation_id", "in_reply_to_user_id", "referenced_tweets", "author_id",
-                "entities", "lang", "edit_history_tweet_ids"]
-TWEET_EXPANSIONS = ["author_id", "in_reply_to_user_id"]
+                "entities", "lang", "edit_history_tweet_ids", "note_tweet", "attachments", "withheld"]
+TWEET_EXPANSIONS = ["author_id", "in_reply_to_user_id", "attachments.media_keys"]
 USER_FIELDS = ["username", "name"]
+MEDIA_FIELDS = ["media_key", "type", "url", "preview_image_url", "alt_text", "width", "height", "variants"]
 DM_EVENT_FIELDS = ["id", "event_type", "text", "sender_id", "dm_conversation_id", "created_at", "attachments",
                    "participant_ids"]
-DM_EXPANSIONS = ["sender_id"]
+DM_EXPANSIONS = ["sender_id", "attachments.media_keys"]
+MEDIA_TYPES = {"photo": ("image/jpeg", "jpg"), "video": ("video/mp4", "mp4"), "animated_gif": ("video/mp4", "mp4")}
+# X escapes these three in post text (not in DMs); a citizen's literal "&amp;" arrives as "&amp;amp;"
+_ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 _ID = re.compile(r"^[0-9]{1,25}$")
 _DM_CONVERSATION = re.compile(r"^[0-9]{1,25}(-[0-9]{1,25})?$")
 
@@ -96,10 +101,48 @@ def mentions_account(post: Mapping[str, Any], own_id: str, username: str) -> boo
     return False
 
 
+def is_retweet(item: Any) -> bool:
+    """A plain retweet repeats someone else's post (cut to 140 characters); it carries no words of its own."""
+    referenced = item.get("referenced_tweets") if isinstance(item, Mapping) else None
+    return isinstance(referenced, list) and any(isinstance(r, Mapping) and r.get("type") == "retweeted"
+                                                for r in referenced)
+
+
 def _users(page: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     includes = page.get("includes")
     users = includes.get("users") if isinstance(includes, Mapping) else None
     return {u["id"]: u for u in users or [] if isinstance(u, Mapping) and as_id(u.get("id"))}
+
+
+def _media(page: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    includes = page.get("includes")
+    media = includes.get("media") if isinstance(includes, Mapping) else None
+    return {m["media_key"]: m for m in media if isinstance(media, list) and isinstance(m, Mapping)
+            and isinstance(m.get("media_key"), str)} if isinstance(media, list) else {}
+
+
+def unescape(text: str) -> str:
+    for entity, char in _ESCAPES:
+        text = text.replace(entity, char)
+    return text
+
+
+def attachments_of(item: Mapping[str, Any], media: Mapping[str, Mapping[str, Any]]) -> list[Attachment]:
+    """The post's or DM's media as attachment rows: metadata and where X serves it (not downloaded:
+    X's media URLs need no login, staff open them from `show`)."""
+    attached = item.get("attachments")
+    keys = attached.get("media_keys") if isinstance(attached, Mapping) else None
+    found: list[Attachment] = []
+    for key in keys if isinstance(keys, list) else []:
+        if not isinstance(key, str):
+            continue
+        info = media.get(key, {})
+        kind = info.get("type") if isinstance(info.get("type"), str) else "photo"
+        mime, ext = MEDIA_TYPES.get(kind, ("application/octet-stream", "bin"))
+        url = info.get("url") or info.get("preview_image_url")
+        where = f"tidak diunduh; ada di {url}" if isinstance(url, str) else "tidak diunduh; X tidak memberi URL"
+        found.append(Attachment(f"{key}.{ext}", mime, 0, skipped_reason=where[:200]))
+    return found
 
 
 def _page_items(page: Mapping[str, Any], what: str) -> list[Any]:
@@ -121,6 +164,7 @@ class PageParser:
     def __init__(self, channel: str, own_id: str, now: datetime):
         self.channel, self.own_id, self.now = channel, own_id, now
         self._bounds: list[tuple[str, str]] = []
+        self.skipped: list[tuple[str, str]] = []  # (id, reason) of items read but deliberately not stored
 
     def take_bounds(self) -> list[tuple[str, str]]:
         """(lowest id, highest id) of every page parsed since the last call."""
@@ -141,29 +185,37 @@ class PageParser:
                quarantined: list[QuarantinedItem]) -> bool:
         """Parse a mentions page; items at or below since_id (a replayed page) are skipped."""
         items = _page_items(page, "mentions")
-        users = _users(page)
+        users, media = _users(page), _media(page)
         ids: list[str | None] = []
         for item in items:
             tweet_id = as_id(item.get("id")) if isinstance(item, Mapping) else None
             if tweet_id is not None and since_id is not None and int(tweet_id) <= int(since_id):
                 continue
             ids.append(tweet_id)
+            if is_retweet(item):
+                self.skipped.append((tweet_id or "?", "retweet"))
+                continue
             try:
-                messages.append(self.tweet(item, users))
+                messages.append(self.tweet(item, users, media))
             except PayloadError as exc:
                 self._quarantine(quarantined, exc, item)
         self._note(ids, page.get("meta"))
         return False
 
-    def tweet(self, item: Any, users: Mapping[str, Mapping[str, Any]]) -> InboundMessage:
+    def tweet(self, item: Any, users: Mapping[str, Mapping[str, Any]],
+              media: Mapping[str, Mapping[str, Any]] | None = None) -> InboundMessage:
         if not isinstance(item, Mapping):
             raise PayloadError("X mention is not an object")
         tweet_id = as_id(item.get("id"))
         if tweet_id is None:
             raise PayloadError("X mention without a valid id")
         text = item.get("text")
+        note = item.get("note_tweet")
+        if isinstance(note, Mapping) and isinstance(note.get("text"), str) and note["text"]:
+            text = note["text"]  # a long post: `text` holds only its first 280 characters
         if not isinstance(text, str):
             raise PayloadError(f"X mention {tweet_id} has no text", external_id=tweet_id)
+        text = unescape(text)
         author = as_id(item.get("author_id"))
         if author is None:
             raise PayloadError(f"X mention {tweet_id} has no author_id", external_id=tweet_id)
@@ -179,9 +231,15 @@ class PageParser:
         referenced = item.get("referenced_tweets")
         replied_to = next((as_id(r.get("id")) for r in referenced if isinstance(r, Mapping)
                            and r.get("type") == "replied_to"), None) if isinstance(referenced, list) else None
+        if isinstance(item.get("withheld"), Mapping):
+            flags.append("withheld")
+        if isinstance(referenced, list) and any(isinstance(r, Mapping) and r.get("type") == "quoted"
+                                                for r in referenced):
+            flags.append("quote")
         user = users.get(author, {})
         direction = "out" if author == self.own_id else "in"
         return InboundMessage(
+            attachments=attachments_of(item, media or {}),
             channel=self.channel, external_id=original or tweet_id, thread_key=conversation or tweet_id, text=text,
             sent_at=sent_at, author_id=author, author_handle=f"@{user['username']}" if user.get("username") else "",
             author_name=str(user.get("name", "")), account=self.own_id, is_private=False, in_reply_to=replied_to,
@@ -193,7 +251,7 @@ class PageParser:
                   quarantined: list[QuarantinedItem]) -> bool:
         """Parse a DM events page; True once it reaches an event stored by an earlier run."""
         items = _page_items(page, "dm_events")
-        users = _users(page)
+        users, media = _users(page), _media(page)
         ids: list[str | None] = []
         reached = False
         for item in items:
@@ -203,7 +261,7 @@ class PageParser:
                 continue
             ids.append(event_id)
             try:
-                message = self.dm(item, users)
+                message = self.dm(item, users, media)
             except PayloadError as exc:
                 self._quarantine(quarantined, exc, item)
                 continue
@@ -212,7 +270,8 @@ class PageParser:
         self._note(ids, None)
         return reached
 
-    def dm(self, event: Any, users: Mapping[str, Mapping[str, Any]]) -> InboundMessage | None:
+    def dm(self, event: Any, users: Mapping[str, Mapping[str, Any]],
+           media: Mapping[str, Mapping[str, Any]] | None = None) -> InboundMessage | None:
         """A message, or None for events that carry no text (ParticipantsJoin/Leave, ...)."""
         if not isinstance(event, Mapping):
             raise PayloadError("X DM event is not an object")
@@ -236,8 +295,8 @@ class PageParser:
             sent_at, flags = parse_time(event.get("created_at"), self.now, f"X DM {event_id}")
         except PayloadError as exc:
             raise PayloadError(str(exc), external_id=event_id) from None
-        attachments = event.get("attachments")
-        if isinstance(attachments, Mapping) and attachments.get("media_keys"):
+        attachments = attachments_of(event, media or {})
+        if attachments:
             flags.append("media_not_downloaded")
         user = users.get(sender, {})
         direction = "out" if sender == self.own_id else "in"
@@ -245,7 +304,7 @@ class PageParser:
             channel=self.channel, external_id=event_id, thread_key=conversation, text=text, sent_at=sent_at,
             author_id=sender, author_handle=f"@{user['username']}" if user.get("username") else "",
             author_name=str(user.get("name", "")), account=self.own_id, is_private=True, direction=direction,
-            opens_ticket=direction == "in", flags=flags, raw=dict(event),
+            opens_ticket=direction == "in", flags=flags, raw=dict(event), attachments=attachments,
         )
 
 

@@ -25,6 +25,7 @@ TEXT = {
         "budget_stop": "berhenti: anggaran baca bulanan habis ({used}/{limit})",
         "auth_expired": "PERLU OTORISASI ULANG: {error}",
         "failed": "GAGAL: {error}",
+        "edits": "{edits} suntingan",
         "no_channels": "Tidak ada kanal aktif di konfigurasi (enabled: true).",
         "never": "belum pernah", "yes": "ya", "no": "tidak",
         "check_ok": "OK", "check_failed": "GAGAL",
@@ -41,6 +42,7 @@ TEXT = {
         "budget_stop": "stopped: monthly read budget spent ({used}/{limit})",
         "auth_expired": "NEEDS RE-AUTHORISATION: {error}",
         "failed": "FAILED: {error}",
+        "edits": "{edits} edits",
         "no_channels": "No enabled channel in the configuration (enabled: true).",
         "never": "never", "yes": "yes", "no": "no",
         "check_ok": "OK", "check_failed": "FAILED",
@@ -71,6 +73,8 @@ def run_line(run, locale: str) -> str:
     line = f"{run.channel}: " + words["summary"].format(new=r.new_messages, tickets=r.new_tickets,
                                                         dup=r.duplicates, quar=r.quarantined,
                                                         err=1 if run.failed else 0)
+    if r.edits:  # an edit is not a new message, but staff should see that one came in
+        line += ", " + words["edits"].format(edits=r.edits)
     budget = run.budget
     extra = {
         runner.RATE_LIMITED: lambda: words["rate_limited"].format(at=_when(run.retry_at, locale)),

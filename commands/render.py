@@ -180,6 +180,7 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
         style = {"in": "cyan", "out": "green"}.get(message["direction"], "yellow")
         parts.append(Panel(plain(message["text"], max_chars=4000), title=title, title_align="left",
                            border_style=style))
+    parts += _files_and_edits(data["messages"], locale)
     if data["escalations"]:
         table = Table(title=word("escalations", locale))
         for key in ("bidang", "time", "actor", "note"):
@@ -210,6 +211,39 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
         parts.insert(0, Text(word("revealed", locale).format(user=safe_terminal_text(data["revealed_by"])),
                              style="bold yellow"))
     return Group(*parts)
+
+
+def _size(value: int) -> str:
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f} MB"
+    return f"{value / 1000:.1f} kB" if value >= 1000 else f"{value} B"
+
+
+def _files_and_edits(messages: list[dict[str, Any]], locale: str) -> list[Any]:
+    """What came with the messages (files, and where they are kept) and their earlier texts."""
+    from rich.table import Table
+
+    found: list[Any] = []
+    files = [(m, a) for m in messages for a in m.get("attachments") or []]
+    if files:
+        table = Table(title=word("attachments", locale))
+        for key in ("time", "file", "type", "size", "sensitive", "stored"):
+            table.add_column(word(key, locale), overflow="fold", no_wrap=key == "time")
+        for message, a in files:
+            where = a["path"] or f"{word('not_stored', locale)}: {a['skipped_reason'] or '-'}"
+            table.add_row(Text(_short(message["sent_at"], locale)), plain(a["filename"], max_chars=80),
+                          plain(a["content_type"], max_chars=60), Text(_size(a["size"] or 0)),
+                          Text(word("yes" if a["sensitive"] else "no", locale)), plain(where, max_chars=200))
+        found.append(table)
+    edits = [(m, r) for m in messages for r in m.get("revisions") or []]
+    if edits:
+        table = Table(title=word("revisions", locale))
+        for key in ("edited_at", "previous_text"):
+            table.add_column(word(key, locale), overflow="fold", no_wrap=key == "edited_at")
+        for _message, r in edits:
+            table.add_row(Text(_short(r["edited_at"], locale)), plain(r["previous_text"], max_chars=500))
+        found.append(table)
+    return found
 
 
 def action_line(action: str, payload: dict[str, Any], locale: str = "id") -> Text:

@@ -54,6 +54,10 @@ WORDS: dict[str, dict[str, str]] = {
         "not_ours": "Bukan kewenangan Dukcapil: balas dengan templat {template}, lalu tutup.",
         "no_reply_address": "⚠ Tanpa alamat balasan: surat ini tidak memuat alamat email; balasan lewat email "
         "akan ditolak, hubungi warga lewat kanal lain.",
+        "attachments": "Lampiran", "file": "Berkas", "type": "Jenis berkas", "size": "Ukuran",
+        "sensitive": "Dokumen identitas", "stored": "Disimpan di", "not_stored": "tidak disimpan",
+        "revisions": "Suntingan", "edited_at": "Disunting", "previous_text": "Teks sebelumnya",
+        "yes": "ya", "no": "tidak",
     },
     "en": {
         "inbox": "Complaint Inbox", "ref": "Ticket", "channel": "Channel", "status": "Status", "kind": "Kind",
@@ -90,6 +94,10 @@ WORDS: dict[str, dict[str, str]] = {
         "not_ours": "Not Dukcapil's authority: reply with template {template}, then close.",
         "no_reply_address": "⚠ No reply address: this mail names no email address; an email reply will be "
         "refused, reach the citizen another way.",
+        "attachments": "Attachments", "file": "File", "type": "Type", "size": "Size",
+        "sensitive": "Identity document", "stored": "Stored at", "not_stored": "not stored",
+        "revisions": "Edits", "edited_at": "Edited", "previous_text": "Earlier text",
+        "yes": "yes", "no": "no",
     },
 }
 

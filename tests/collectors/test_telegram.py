@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -127,14 +128,17 @@ def test_future_timestamp_is_flagged_and_the_cursor_comes_from_update_ids(fake, 
 
 def test_caption_and_media_metadata(fake):
     photo = fake.message(-1009876, None, caption="foto KK yang salah cetak",
-                         photo=[{"file_id": "a", "file_size": 900, "width": 90},
-                                {"file_id": "b", "file_size": 52000, "width": 1280}])
+                         photo=[{"file_id": "a", "file_size": 90, "width": 90},
+                                {**fake.add_file(b"\xff\xd8\xff\xe0" + b"j" * 600), "width": 1280}])
     fake.push({"message": photo})
     fake.push({"message": fake.message(5550007, None, sticker={"file_id": "s"})})
     first, second = collector_for(fake).fetch(None).messages
-    assert first.text == "foto KK yang salah cetak" and not first.is_private and first.thread_key == "-1009876"
-    assert first.attachments[0].size == 52000 and first.attachments[0].content_type == "image/jpeg"
-    assert second.text == "[stiker]"
+    assert first.text == "foto KK yang salah cetak" and not first.is_private
+    assert first.thread_key == f"-1009876:{photo['from']['id']}"  # one citizen of the group
+    [picture] = first.attachments
+    assert picture.size == 604 and picture.content_type == "image/jpeg" and picture.skipped_reason is None
+    assert picture.path and Path(picture.path).read_bytes().startswith(b"\xff\xd8")
+    assert second.text == "[stiker]" and "invalid file_id" in second.attachments[0].skipped_reason
 
 
 def test_reply_threads_to_the_citizens_message_and_dedupes_when_read_back(fake):

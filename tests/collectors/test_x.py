@@ -231,8 +231,9 @@ def test_dm_reading_stops_at_known_events_and_resumes_a_cut_short_run(fake):
 
     new = fake.add_dm("1700000000000002020", "pesan baru", conversation)
     third = collector.fetch(second.next_cursor)
-    assert list(by_id(third)) == [new]
-    assert len(fake.server.calls("/2/dm_events")) == 3  # stopped at the first known event
+    assert list(by_id(third)) == [new] and not third.more
+    # a one-event probe, then one page from its next_token that reaches the known events
+    assert [c.arg("max_results") for c in fake.server.calls("/2/dm_events")[2:]] == ["1", "5"]
 
 
 def test_stuck_pagination_raises(fake):

@@ -1,7 +1,9 @@
 """A fake Telegram Bot API server: `/bot<token>/<method>` with the documented JSON envelope.
 
 getUpdates honours offset and limit (confirmed updates are dropped, like the real server),
-sendMessage records what it got and answers with a `Message`, getMe describes the bot.
+sendMessage records what it got and answers with a `Message`, getMe describes the bot, getFile
+answers a `File` with a `file_path` that `/file/bot<token>/<file_path>` serves (files are added
+with `add_file`; an unknown file_id is the real server's 400).
 Fault switches follow the `ChannelFake` protocol; `conflict_next` adds Telegram's 409.
 """
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
+import tempfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +31,11 @@ def _error(code: int, description: str, **parameters: Any) -> Response:
     return Response(code, body)
 
 
+def _good_id(update: Any) -> bool:
+    value = update.get("update_id") if isinstance(update, dict) else None
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 class TelegramFake(ServedFake, FaultSwitches):
     channel_type = "telegram"
 
@@ -41,14 +50,22 @@ class TelegramFake(ServedFake, FaultSwitches):
         self._clock = itertools.count(int(base_time.timestamp()))
         self._faults: dict[str, Any] = {}
         self._last_page: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}
+        self._served_broken: set[int] = set()
+        self.attachments_dir = tempfile.mkdtemp(prefix="aduan-tg-files-")
         self.server = FakeServer(self.handle)
         self.base_url = self.server.base_url
+
+    def __exit__(self, *exc) -> None:
+        super().__exit__(*exc)
+        shutil.rmtree(self.attachments_dir, ignore_errors=True)
 
     # -- ChannelFake ------------------------------------------------------------------------
 
     def channel_config(self) -> dict[str, Any]:
         return {"name": self.name, "type": "telegram", "enabled": True, "base_url": self.base_url,
-                "bot_token_env": TOKEN_ENV, "page_size": self.page_size}
+                "bot_token_env": TOKEN_ENV, "page_size": self.page_size, "bot_username": "dukcapilbrebes_bot",
+                "attachments_dir": self.attachments_dir}
 
     def env(self) -> dict[str, str]:
         return {TOKEN_ENV: TOKEN}
@@ -95,6 +112,18 @@ class TelegramFake(ServedFake, FaultSwitches):
         message.update(extra)
         return message
 
+    def add_file(self, data: bytes, file_id: str | None = None) -> dict[str, Any]:
+        """Serve `data` through getFile; returns the fields a message's media object carries."""
+        file_id = file_id or f"AgAC{len(self.files):04d}fakefile"
+        self.files[file_id] = data
+        return {"file_id": file_id, "file_unique_id": f"u{len(self.files)}", "file_size": len(data)}
+
+    def business_message(self, chat_id: int, text: str | None, connection: str = "BCxyzFake01",
+                         **extra: Any) -> dict[str, Any]:
+        message = self.message(chat_id, text, **extra)
+        message["business_connection_id"] = connection
+        return message
+
     def push(self, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
         self.updates.append({"update_id": update_id, **payload})
@@ -103,6 +132,11 @@ class TelegramFake(ServedFake, FaultSwitches):
     # -- the server -------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        if request.path.startswith(f"/file/bot{TOKEN}/"):
+            file_id = request.path.rsplit("/", 1)[-1]
+            if file_id not in self.files:
+                return _error(404, "Not Found")
+            return Response(200, raw=self.files[file_id], content_type="application/octet-stream")
         prefix, _, method = request.path.lstrip("/").partition("/")
         if prefix != f"bot{TOKEN}" or self._faults.get("expired"):
             return _error(401, "Unauthorized")
@@ -115,6 +149,13 @@ class TelegramFake(ServedFake, FaultSwitches):
             return self._get_updates(params)
         if method == "sendMessage":
             return self._send(params)
+        if method == "getFile":
+            file_id = str(params.get("file_id") or "")
+            if file_id not in self.files:
+                return _error(400, "Bad Request: invalid file_id")
+            return Response(200, {"ok": True, "result": {"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                                                         "file_size": len(self.files[file_id]),
+                                                         "file_path": f"documents/{file_id}"}})
         return _error(404, "Not Found: method not found")
 
     @staticmethod
@@ -141,10 +182,26 @@ class TelegramFake(ServedFake, FaultSwitches):
         offset = params.get("offset")
         if offset is not None:
             offset = int(offset)
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]  # confirmed: forgotten
+            self.updates = self._unconfirmed(offset)  # confirmed: forgotten
         page = self.updates[:limit]
+        self._served_broken |= {id(u) for u in page if not _good_id(u)}
         self._last_page = page
         return Response(200, {"ok": True, "result": page})
+
+    def _unconfirmed(self, offset: int) -> list[dict[str, Any]]:
+        """Updates at or above `offset`. One with a broken update_id (a hostile corpus item) goes with
+        the next well-formed update after it, or, when it is last, once it has been served."""
+        kept: list[dict[str, Any]] = []
+        for index, update in enumerate(self.updates):
+            if _good_id(update):
+                if update["update_id"] >= offset:
+                    kept.append(update)
+                continue
+            following = next((u for u in self.updates[index + 1:] if _good_id(u)), None)
+            if following is not None and following["update_id"] >= offset or (
+                    following is None and id(update) not in self._served_broken):
+                kept.append(update)
+        return kept
 
     def _old_update(self, index: int) -> dict[str, Any]:
         chat = 990_000 + index
@@ -163,5 +220,6 @@ class TelegramFake(ServedFake, FaultSwitches):
         message = self.message(chat_id, text, sender={"id": BOT_ID, "is_bot": True,
                                                       "first_name": "Dukcapil Brebes"})
         self.sent.append({"chat_id": chat_id, "text": text, "reply_parameters": reply,
+                          "business_connection_id": params.get("business_connection_id"),
                           "message_id": message["message_id"], "parse_mode": params.get("parse_mode")})
         return Response(200, {"ok": True, "result": message})

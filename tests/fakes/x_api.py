@@ -56,6 +56,12 @@ def x_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def _num(value: Any) -> int:
+    """An id's order; a broken id (a hostile corpus item) sorts oldest, where a real server never puts one."""
+    text = str(value)
+    return int(text) if text.isdigit() else 0
+
+
 def _problem(key: str, status: int) -> Response:
     return Response(status, load_fixture("errors.json")[key])
 
@@ -77,6 +83,9 @@ class XFake(ServedFake):
         self.tweets: dict[str, dict[str, Any]] = {}
         self.mention_ids: set[str] = set()
         self.dm_events: list[dict[str, Any]] = []
+        self.media: dict[str, dict[str, Any]] = {}
+        self.page_errors: list[dict[str, Any]] = []  # partial errors X adds to a mentions page (deleted items)
+        self.inject: dict[int, Any] = {}  # position -> a raw item put into the next mentions page as it is
         self._next_id = 1993900000000000000
         self._served: dict[str, int] = {}
         self._last_page: Response | None = None
@@ -294,14 +303,31 @@ class XFake(ServedFake):
     def _render(self, item: dict[str, Any], wanted: set[str], always: tuple[str, ...]) -> dict[str, Any]:
         return {k: copy.deepcopy(v) for k, v in item.items() if k in always or k in wanted}
 
+    def add_media(self, kind: str = "photo", **fields: Any) -> str:
+        """A media object (`includes.media`); attach its key with attachments={"media_keys": [key]}."""
+        key = f"3_{self.new_id()}"
+        self.media[key] = {"media_key": key, "type": kind, **fields}
+        return key
+
     def _includes(self, request: Request, items: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]:
         expansions = self._fields(request, "expansions")
         user_ids: list[str] = []
+        media_keys: list[str] = []
         for item in items:
             for key in keys:
                 if key in expansions and item.get(key) in self.users and item[key] not in user_ids:
                     user_ids.append(item[key])
-        return {"users": [dict(self.users[u]) for u in user_ids]} if user_ids else {}
+            if "attachments.media_keys" in expansions:
+                for media_key in (item.get("attachments") or {}).get("media_keys") or []:
+                    if media_key in self.media and media_key not in media_keys:
+                        media_keys.append(media_key)
+        found: dict[str, Any] = {}
+        if user_ids:
+            found["users"] = [dict(self.users[u]) for u in user_ids]
+        if media_keys:
+            wanted = self._fields(request, "media.fields")
+            found["media"] = [self._render(self.media[k], wanted, ("media_key", "type")) for k in media_keys]
+        return found
 
     def _page(self, request: Request, items: list[dict[str, Any]], low: int, high: int, key: str) -> tuple[
             list[dict[str, Any]], str | None] | Response:
@@ -339,18 +365,23 @@ class XFake(ServedFake):
         since, until = request.arg("since_id"), request.arg("until_id")
         user_id = request.path.split("/")[3]
         items = [t for i, t in self.tweets.items() if i in self.mention_ids and user_id == OFFICE_ID
-                 and (since is None or int(i) > int(since)) and (until is None or int(i) < int(until))]
-        items.sort(key=lambda t: int(t["id"]), reverse=True)
+                 and (since is None or _num(i) > int(since)) and (until is None or _num(i) < int(until))]
+        items.sort(key=lambda t: _num(t.get("id")), reverse=True)
         paged = self._page(request, items, 5, 100, f"mentions:{since}:{until}")
         if isinstance(paged, Response):
             return paged
         page, next_token = paged
         wanted = self._fields(request, "tweet.fields")
-        body: dict[str, Any] = {"data": [self._render(t, wanted, ("id", "text", "edit_history_tweet_ids"))
-                                         for t in page]} if page else {}
+        data = [self._render(t, wanted, ("id", "text", "edit_history_tweet_ids")) for t in page]
+        for position, raw in sorted(self.inject.items()):
+            data.insert(min(position, len(data)), copy.deepcopy(raw))
+        self.inject = {}
+        body: dict[str, Any] = {"data": data} if data else {}
         includes = self._includes(request, page, ("author_id", "in_reply_to_user_id"))
         if includes:
             body["includes"] = includes
+        if self.page_errors:
+            body["errors"] = copy.deepcopy(self.page_errors)
         meta: dict[str, Any] = {"result_count": len(page)}
         if page:
             meta.update(newest_id=page[0]["id"], oldest_id=page[-1]["id"])
@@ -376,7 +407,7 @@ class XFake(ServedFake):
             return refused
         types = self._fields(request, "event_types")
         items = sorted((e for e in self.dm_events if not types or e.get("event_type") in types),
-                       key=lambda e: int(e["id"]), reverse=True)
+                       key=lambda e: _num(e.get("id")), reverse=True)
         paged = self._page(request, items, 1, 100, f"dm:{','.join(sorted(types))}")
         if isinstance(paged, Response):
             return paged

@@ -38,6 +38,8 @@ class Collector:
         # Billed reads this run may still make (X bills per item), or None for no limit. The
         # runner sets it from what is left of the channel's monthly budget; fetch spends from it.
         self.read_allowance: int | None = None
+        # The office's UI language ("id" or "en"): placeholders for media without text use it.
+        self.locale: str = "id"
 
     # -- polling ---------------------------------------------------------------------------
 

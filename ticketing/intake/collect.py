@@ -147,6 +147,7 @@ def _collect_batches(app: App, settings: ChannelSettings, run: ChannelRun, owner
     from ticketing.contract.registry import build_collector
 
     collector = build_collector(settings, app.environ, clock=app.now)
+    collector.locale = app.settings.office.locale
     policy = app.ingest_policy()
     try:
         cursor = collector.load_cursor(stored_cursor)

@@ -414,12 +414,26 @@ def _update_existing(session: Session, threads: list[_Thread], now: datetime) ->
 
 
 def _quarantine(session: Session, items: Sequence[QuarantinedItem], now: datetime) -> None:
-    rows = []
+    """Keep each reject once: a page read again (a lost cursor, a replay) adds no second row."""
+    rows: dict[tuple[str, str], dict] = {}
+    bare: list[dict] = []  # no payload to recognise it by
     for item in items:
-        rows.append({"channel": item.channel, "external_id": item.external_id, "reason": item.reason[:500],
-                     "payload": item.payload_json(), "received_at": now})
-    if rows:
-        session.execute(sa.insert(Quarantine), rows)
+        payload = item.payload_json()
+        row = {"channel": item.channel, "external_id": item.external_id, "reason": item.reason[:500],
+               "payload": payload, "received_at": now}
+        if payload is None:
+            bare.append(row)
+        else:
+            rows.setdefault((item.channel, payload), row)
+    for channel in {c for c, _p in rows}:
+        payloads = [p for c, p in rows if c == channel]
+        for start in range(0, len(payloads), 500):
+            known = session.execute(sa.select(Quarantine.payload).where(
+                Quarantine.channel == channel, Quarantine.payload.in_(payloads[start:start + 500])))
+            for (payload,) in known:
+                rows.pop((channel, payload), None)
+    if rows or bare:
+        session.execute(sa.insert(Quarantine), [*rows.values(), *bare])
 
 
 def save_cursor(session: Session, channel: str, cursor: str, now: datetime) -> None:

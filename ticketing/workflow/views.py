@@ -13,7 +13,17 @@ from ticketing.privacy.safety import display_handle, mask_sensitive
 from ticketing.sla.tracking import sla_state
 from ticketing.store import search
 from ticketing.store.flags import parse_flags
-from ticketing.store.models import CollectorState, Contact, ContactHandle, Escalation, Event, Message, Ticket
+from ticketing.store.models import (
+    AttachmentRecord,
+    CollectorState,
+    Contact,
+    ContactHandle,
+    Escalation,
+    Event,
+    Message,
+    MessageRevision,
+    Ticket,
+)
 from ticketing.workflow.statuses import NEEDS_REVIEW_FLAG, OPEN_STATUSES, TicketStatus, label
 
 if TYPE_CHECKING:
@@ -136,6 +146,23 @@ def ticket_summary(ticket: Ticket, contact: str, now: datetime, warn_before: tim
     }
 
 
+def _files_and_revisions(session: Session, ticket_id: int, show) -> tuple[dict[int, list], dict[int, list]]:
+    """Attachments and earlier texts of the ticket's messages, by message id (two queries in all)."""
+    of_ticket = select(Message.id).where(Message.ticket_id == ticket_id)
+    files: dict[int, list] = {}
+    for a in session.exec(select(AttachmentRecord).where(AttachmentRecord.message_id.in_(of_ticket))
+                          .order_by(AttachmentRecord.id)):
+        files.setdefault(a.message_id, []).append({
+            "filename": show(a.filename), "content_type": a.content_type, "size": a.size,
+            "sensitive": a.sensitive, "sha256": a.sha256, "path": a.path, "skipped_reason": a.skipped_reason})
+    revisions: dict[int, list] = {}
+    for r in session.exec(select(MessageRevision).where(MessageRevision.message_id.in_(of_ticket))
+                          .order_by(MessageRevision.edited_at, MessageRevision.id)):
+        revisions.setdefault(r.message_id, []).append({"edited_at": iso(r.edited_at),
+                                                       "previous_text": show(r.previous_text)})
+    return files, revisions
+
+
 def _shown(reveal: bool):
     """NIK/KK masked unless a permitted user asked to see them (and was audited)."""
     return (lambda text: text or "") if reveal else mask_sensitive
@@ -176,8 +203,9 @@ def ticket_detail(session: Session, ticket: Ticket, now: datetime, warn_before: 
     contact = _contacts(session, [ticket]).get(ticket.contact_id, "")
     data = ticket_summary(ticket, contact, now, warn_before, locale, calendar, reveal)
     show = _shown(reveal)
-    messages = session.exec(select(Message).where(Message.ticket_id == ticket.id)
-                            .order_by(Message.sent_at, Message.id))
+    messages = list(session.exec(select(Message).where(Message.ticket_id == ticket.id)
+                                 .order_by(Message.sent_at, Message.id)))
+    files, revisions = _files_and_revisions(session, ticket.id, show)
     data["messages"] = [{
         "id": m.id, "external_id": m.external_id, "direction": m.direction, "note_type": m.note_type,
         "author": show(m.author_name or display_handle(m.author_handle or m.author_id)),
@@ -186,6 +214,7 @@ def ticket_detail(session: Session, ticket: Ticket, now: datetime, warn_before: 
         "text": show(m.text), "sent_at": iso(m.sent_at), "is_private": m.is_private,
         "delivery_state": m.delivery_state, "delivery_error": m.delivery_error,
         "flags": parse_flags(m.flags),
+        "attachments": files.get(m.id, []), "revisions": revisions.get(m.id, []),
     } for m in messages]
     # a mail ticket's subject: the citizen's first mail that had one (replies only add "Re:")
     data["subject"] = next((m["subject"] for m in data["messages"] if m["direction"] == "in" and m["subject"]),
