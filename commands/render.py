@@ -21,6 +21,20 @@ STATUS_STYLES = {"new": "bold cyan", "escalated": "magenta", "followed_up": "blu
                  "closed": "dim", "dismissed": "dim"}
 
 
+def panel(body: Any, **options: Any):
+    """A Rich Panel that fills a terminal's width but, piped (no width limit), only its content's."""
+    from rich.panel import Panel
+
+    from commands.context import PIPE_WIDTH
+
+    class FittedPanel(Panel):
+        def __rich_console__(self, console, render_options):
+            self.expand = render_options.max_width < PIPE_WIDTH
+            yield from super().__rich_console__(console, render_options)
+
+    return FittedPanel(body, **options)
+
+
 def plain(text: Any, style: str = "", max_chars: int | None = None, single_line: bool = False) -> Text:
     return Text(safe_terminal_text(str(text) if text is not None else "", max_chars, single_line), style=style)
 
@@ -89,7 +103,8 @@ def _column_widths(rows: list[dict[str, Text]], width: int, locale: str) -> dict
         if width - sum(fixed.values()) - COLUMN_GAP * len(fixed) >= SUMMARY_MIN:
             break
         fixed.pop(key)
-    summary = max(SUMMARY_MIN, width - sum(fixed.values()) - COLUMN_GAP * len(fixed))
+    content = max([len(word("summary", locale)), *(r["summary"].cell_len for r in rows)])
+    summary = max(SUMMARY_MIN, min(content, width - sum(fixed.values()) - COLUMN_GAP * len(fixed)))
     return {key: (summary if key == "summary" else fixed[key]) for key in INBOX_COLUMNS
             if key == "summary" or key in fixed}
 
@@ -145,7 +160,6 @@ def _who(message: dict[str, Any], locale: str) -> str:
 
 
 def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Group:
-    from rich.panel import Panel
     from rich.table import Table
 
     head = Table.grid(padding=(0, 2))
@@ -170,7 +184,7 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
         if message.get("delivery_state"):
             title.append(f" · {word('delivery', locale)}: {word(message['delivery_state'], locale)}")
         style = {"in": "cyan", "out": "green"}.get(message["direction"], "yellow")
-        parts.append(Panel(plain(message["text"], max_chars=4000), title=title, title_align="left",
+        parts.append(panel(plain(message["text"], max_chars=4000), title=title, title_align="left",
                            border_style=style))
     if data["escalations"]:
         table = Table(title=word("escalations", locale))
@@ -237,8 +251,6 @@ def templates_table(templates: dict[str, str], builtin: set[str], placeholders: 
 
 def triage_card(data: dict[str, Any], now: datetime, locale: str, position: int, total: int) -> Group:
     """One ticket for a quick decision: who, where, how urgent, and the latest messages."""
-    from rich.panel import Panel
-
     head = Text(f"[{position}/{total}] ", style="bold")
     head.append(safe_terminal_text(data["ref"]), style="bold")
     head.append(" · ")
@@ -255,6 +267,6 @@ def triage_card(data: dict[str, Any], now: datetime, locale: str, position: int,
     for message in data["messages"][-3:]:
         title = Text(f"{_who(message, locale)} · {_dt(message['sent_at'], locale)}")
         style = {"in": "cyan", "out": "green"}.get(message["direction"], "yellow")
-        parts.append(Panel(plain(message["text"], max_chars=1500), title=title, title_align="left",
+        parts.append(panel(plain(message["text"], max_chars=1500), title=title, title_align="left",
                            border_style=style))
     return Group(*parts)
