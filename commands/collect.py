@@ -18,7 +18,7 @@ EXIT_CONFIG = 2  # a channel section is invalid (the others still ran)
 
 TEXT = {
     "id": {
-        "summary": "{new} pesan baru, {tickets} tiket baru, {dup} duplikat, {quar} karantina, {err} galat",
+        "summary": "{new} pesan baru, {tickets} tiket baru, {dup} duplikat, {quar} karantina, {err} gagal",
         "rate_limited": "dibatasi kanal (rate limit); lanjut setelah {at}",
         "waiting": "dilewati: masih dibatasi sampai {at}",
         "locked": "dilewati: sedang dijalankan oleh proses lain",
@@ -204,7 +204,7 @@ def status_rows(app) -> list[dict]:
 
 @channels_app.command("status")
 def channels_status(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
-    """Kesehatan tiap kanal: sukses/galat terakhir, pesan hari ini, kursor, otorisasi, anggaran."""
+    """Kesehatan tiap kanal: sukses/kegagalan terakhir, pesan hari ini, kursor, otorisasi, anggaran."""
     app = app_of(ctx)
     _require(app, "channels")
     rows = status_rows(app)

@@ -8,17 +8,14 @@ from commands.context import JSON_OPTION, app_of, console, print_json
 
 
 def _statuses(values: list[str] | None) -> list[str] | None:
-    from ticketing.workflow.statuses import TicketStatus
+    from ticketing.workflow.statuses import parse_statuses, status_choices
 
     if not values:
         return None
-    codes = [s.value for s in TicketStatus]
-    if "all" in values:
-        return codes
-    unknown = [v for v in values if v not in codes]
-    if unknown:
-        raise typer.BadParameter(f"{', '.join(unknown)}: pilih {', '.join(codes)} atau all", param_hint="--status")
-    return list(values)
+    try:
+        return parse_statuses(values)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{exc}: pilih {', '.join(status_choices())}", param_hint="--status") from None
 
 
 def _since(value: str | None, tz):
@@ -34,8 +31,10 @@ def _since(value: str | None, tz):
 
 def inbox(
     ctx: typer.Context,
-    status: list[str] = typer.Option(None, "--status", help="new, escalated, followed_up, answered, closed, "
-                                     "dismissed, or all (default: the open ones)"),
+    status: list[str] = typer.Option(None, "--status", help="Kode atau label: new/baru, escalated/diteruskan, "
+                                     "followed_up/ditindaklanjuti, answered/dijawab, closed (selesai dan "
+                                     "ditutup), selesai/resolved, ditutup/dismissed, open, all (bawaan: open). "
+                                     "Boleh berulang."),
     channel: str = typer.Option(None, "--channel", help="Only this channel (its name in config)."),
     bidang: str = typer.Option(None, "--bidang", help="DAFDUK, CAPIL, PIAK, PDIP, SEKRETARIAT."),
     kind: str = typer.Option(None, "--kind"),

@@ -63,8 +63,10 @@ def remaining(item: dict[str, Any], now: datetime, locale: str) -> Text:
     """Remaining office time before the due time, coloured by SLA state."""
     state = item["sla_state"]
     style = SLA_STYLES.get(state, "")
-    if not item.get("due_at") or state in ("met", "late"):
+    if state in ("met", "late"):
         return Text(word(state, locale), style=style)
+    if not item.get("due_at") or item.get("status") in ("closed", "dismissed"):
+        return Text("-")  # closed without an answer (spam, thanks): no clock to show
     if item.get("sla_remaining"):
         suffix = f" ({word(state, locale)})" if state == "warning" else ""  # "lewat" already says breached
         return Text(_span(item["sla_remaining"], locale) + suffix, style=style)
@@ -162,16 +164,20 @@ def _who(message: dict[str, Any], locale: str) -> str:
 def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Group:
     from rich.table import Table
 
+    from commands.history import history_rows
+    from ticketing.reports.words import kind_label, label_of
+
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
     for key, value in (
         ("ref", plain(data["ref"])), ("status", Text(data["status_label"])),
         ("channel", plain(data["channel"])), ("contact", plain(data["contact"])),
-        ("kind", plain(data["kind"] or "-")), ("category", plain(data["category"] or "-")),
+        ("kind", plain(kind_label(data["kind"], locale))),
+        ("category", plain(label_of("category", data["category"], locale) if data["category"] else "-")),
         ("bidang", plain(data["bidang"] or "-")), ("assignee", plain(data["assignee"] or "-")),
         ("received", Text(_dt(data["received_at"], locale))), ("due", Text(_dt(data["due_at"], locale))),
-        ("remaining", remaining(data, now, locale)),
+        ("remaining" if data["sla_state"] not in ("met", "late") else "timeliness", remaining(data, now, locale)),
         ("tags", plain(", ".join(data.get("tags") or []) or "-")),
         ("close_reason", plain(data.get("close_reason") or "-")),
     ):
@@ -198,10 +204,9 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
     events.add_column(word("time", locale), no_wrap=True)
     for key in ("actor", "action", "status", "detail"):
         events.add_column(word(key, locale), overflow="fold", ratio=3 if key == "detail" else 1)
-    for e in data["events"]:
-        moved = f"{e['from_status'] or ''} → {e['to_status']}" if e["from_status"] != e["to_status"] else ""
-        events.add_row(Text(_short(e["at"], locale)), plain(e["actor"]), plain(e["action"]), plain(moved),
-                       plain(e.get("detail") or "", max_chars=100, single_line=True))
+    for e, (actor, action, moved, detail) in zip(data["events"], history_rows(data["events"], locale), strict=True):
+        events.add_row(Text(_short(e["at"], locale)), plain(actor), plain(action), plain(moved),
+                       plain(detail, max_chars=300, single_line=True))
     parts.append(events)
     if data["other_tickets"]:
         others = ", ".join(f"{o['ref']} ({o['status_label']})" for o in data["other_tickets"])

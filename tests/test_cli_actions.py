@@ -132,7 +132,7 @@ def test_usage_errors_exit_2(tmp_path):
     seed(sqlite_url(tmp_path), [inbound(1, base=PINNED_NOW)])
     assert run_cli(config, "reply", "1", "-m", "a", "--template", "pindah-ke-dm").code == 2
     assert run_cli(config, "close", "1", "--reason", "bosan").code == 2
-    assert run_cli(config, "inbox", "--status", "open").code == 2
+    assert run_cli(config, "inbox", "--status", "beres").code == 2
     assert run_cli(config, "inbox", "--since", "kemarin").code == 2
     assert run_cli(config, "escalate", "1").code == 2
     unknown = run_cli(config, "escalate", "1", "--to", "KUA")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-
 from datetime import timedelta
 
 from tests.cli_helpers import PINNED_NOW_ISO, ROOT, CliResult, cli_env, make_config
 from tests.conftest import PINNED_NOW
 from tests.factories import inbound
-from tests.test_cli_actions import seed
 from tests.fakes.telegram import TelegramFake
+from tests.test_cli_actions import seed
 
 LONG_NAME = "tg-kantor-cabang-kecamatan-bumiayu-brebes-selatan-loket-pelayanan"
 

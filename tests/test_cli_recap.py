@@ -91,7 +91,7 @@ def test_monthly_json_csv_xlsx_pdf_agree(setup: Path, db_url: str):
     assert summary["Rata-rata waktu penyelesaian (hari kerja)"][0] == pytest.approx(2.67)
     bidang = book["Menurut Bidang"]
     assert bidang.freeze_panes == "A2" and bidang["A1"].font.bold
-    assert [c.value for c in bidang[2]] == ["Dafduk", 6, 60.0, 3, 1, 1]
+    assert [c.value for c in bidang[2]] == ["DAFDUK", 6, 60.0, 3, 1, 1]
     assert bidang.column_dimensions["A"].width >= len("Belum ditentukan")
     daily = {row[0]: row[-1] for row in book["Jumlah Pengaduan per Hari"].iter_rows(min_row=2, values_only=True)}
     assert daily["01/11"] == 1 and daily["16/11"] == 2 and daily["30/11"] == 1
@@ -107,7 +107,7 @@ def test_monthly_json_csv_xlsx_pdf_agree(setup: Path, db_url: str):
     flat = " ".join(text.split())
     assert "Total pengaduan masuk 10" in flat and "Dijawab dalam maks. 3 hari kerja 4 66,7%" in flat
     assert "Tunggakan dibawa ke bulan berikutnya 4" in flat and "WhatsApp 3 30,0%" in flat
-    assert "Dafduk 6 60,0% 3 1 1" in flat
+    assert "DAFDUK 6 60,0% 3 1 1" in flat
 
     exported = _events(db_url, "exported")
     assert len(exported) == 4 and all(ticket_id is None and actor == "kabid1" for ticket_id, actor, _ in exported)

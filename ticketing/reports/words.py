@@ -97,7 +97,8 @@ CATEGORIES = {"ktp-el": "KTP-el", "ktp": "KTP-el", "kk": "KK", "kia": "KIA", "ik
               "status-anak": "Status anak, nama, WN", "layanan-online": "Layanan online",
               "antrean": "Antrean, jam layanan", "pungli": "Pungli/calo",
               "pungli-perilaku-petugas": "Pungli, calo, perilaku petugas", "bukan-kewenangan": "Bukan kewenangan"}
-BIDANG = {"DAFDUK": "Dafduk", "CAPIL": "Capil", "PIAK": "PIAK", "PDIP": "PDIP", "SEKRETARIAT": "Sekretariat"}
+# Bidang are shown by their codes, as the inbox shows them and as `--bidang` / `escalate --to` take them.
+BIDANG = {"DAFDUK": "DAFDUK", "CAPIL": "CAPIL", "PIAK": "PIAK", "PDIP": "PDIP", "SEKRETARIAT": "SEKRETARIAT"}
 
 
 def w(key: str, locale: str = "id") -> str:
@@ -122,5 +123,6 @@ def label_of(what: str, code: str | None, locale: str = "id") -> str:
     """Category and bidang names; unknown codes are shown as they are, missing ones named."""
     if not code:
         return w("uncategorised" if what == "category" else "no_bidang", locale)
-    table = CATEGORIES if what == "category" else BIDANG
-    return table.get(code, table.get(code.lower(), code))
+    if what != "category":
+        return BIDANG.get(code.upper(), code)
+    return CATEGORIES.get(code, CATEGORIES.get(code.lower(), code))
