@@ -6,6 +6,7 @@ transaction, write the chosen format, then audit the export (and `--mark`) in on
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,18 @@ def _audit(app, actor, report: str, period: str, fmt: str, path: Path | None, ro
         return mark_recapped(session, mark_ids, actor.username, app.now(), day) if mark_ids else 0
 
     return run_write(app.engine, work)
+
+
+def _warn_unsigned(office, recap_cfg, locale: str) -> None:
+    """The PDF is written anyway; stderr says which config keys its sign-off block still lacks."""
+    from ticketing.privacy.safety import safe_terminal_text
+    from ticketing.reports.pdf import missing_sign_off
+
+    missing = missing_sign_off(office, recap_cfg)
+    if missing:
+        text = (f"peringatan: laporan belum siap ditandatangani, isi di config: {', '.join(missing)}"
+                if locale == "id" else f"warning: the report is not ready to sign; set in config: {', '.join(missing)}")
+        sys.stderr.write(f"aduan: {safe_terminal_text(text)}\n")
 
 
 def _saved(path: Path) -> None:
@@ -229,6 +242,8 @@ def monthly(
         if fmt == "json":
             write_json(dict(data, notes=notes), path)
         else:
+            if fmt == "pdf":
+                _warn_unsigned(office, app.settings.recap, app.locale)
             write_monthly(data, fmt, path, app.locale, notes, office, app.settings.recap,
                           actor.name or actor.username, now)
     if fmt != "table" or path is not None:

@@ -168,7 +168,9 @@ class RecapSettings(Strict):
     city: str = "Brebes"  # the place in the sign-off line
     letterhead_authority: str = "PEMERINTAH KABUPATEN BREBES"
     letterhead_office: str = ""  # default: office.name
-    letterhead_contact: str = ""
+    letterhead_contact: str = ""  # telephone, e-mail, website: the letterhead's last line
+    logo: str | None = None  # PNG/JPEG for the letterhead's left side; relative to the config file
+    report_number: str = ""  # the report's *Nomor*; {year} {month} {month_roman} are filled in
 
 
 class RoutingSettings(Strict):
