@@ -124,15 +124,15 @@ def section_table(section: Section, styles, locale: str, widths: list[float] | N
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     head = [Paragraph(f"<b>{pdf_text(h)}</b>", styles["cell"]) for h in section.headers]
-    body = [[Paragraph(pdf_text(cell_text(v, k, locale)), styles["cell"]) if k == "text"
-             else pdf_plain(cell_text(v, k, locale)) for v, k in zip(row, section.kinds,
-                                                                                          strict=True)]
+    # text and dates wrap inside their cell (a date over its time); identifiers and numbers never do
+    body = [[Paragraph(pdf_text(cell_text(v, k, locale)), styles["cell"]) if k in ("text", "dt")
+             else pdf_plain(cell_text(v, k, locale)) for v, k in zip(row, section.kinds, strict=True)]
             for row in section.rows]
     empty = not body
     if empty:  # a header over nothing reads as a table that failed to print
         body = [[Paragraph(f"<i>{pdf_text(w('no_data', locale))}</i>", styles["cell"])] + [""] * (len(head) - 1)]
     table = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    numeric = [i for i, k in enumerate(section.kinds) if k != "text"]
+    numeric = [i for i, k in enumerate(section.kinds) if k not in ("text", "ref", "dt")]
     style = [*([("SPAN", (0, 1), (-1, 1))] if empty else []),
              ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#7F7F7F")),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_FILL)),
