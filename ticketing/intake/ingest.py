@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from ticketing.contract import InboundMessage, QuarantinedItem
+from ticketing.intake.summary import summary_of
 from ticketing.store import bulk
 from ticketing.store.models import (
     CollectorState,
@@ -34,7 +35,6 @@ from ticketing.store.models import (
 from ticketing.workflow.audit import EventDraft, append_events
 from ticketing.workflow.statuses import OPEN_STATUSES, TicketStatus
 
-SUMMARY_CHARS = 160  # the inbox's one-line summary
 FUTURE_TOLERANCE = timedelta(minutes=10)  # clock skew we accept before calling a timestamp future
 MESSAGE_COLUMNS = (
     "ticket_id", "channel", "external_id", "thread_key", "direction", "author_id", "author_handle",
@@ -385,7 +385,7 @@ def _create_tickets(session: Session, channel: str, channel_type: str,
             "bidang": found.bidang if found else None,
             "classification_confidence": found.confidence if found else None,
             "classification_locked": False, "status": TicketStatus.NEW.value,
-            "summary": message.text[:SUMMARY_CHARS], "tags": "", "message_count": 0,
+            "summary": summary_of(message.text), "tags": "", "message_count": 0,
             "received_at": message.sent_at, "last_message_at": message.sent_at,
             "due_at": policy.due_at(message.sent_at, found), "sla_state": "ok",
             "flags": ",".join(f for f in message.flags if f == "future_timestamp"), "sla_paused_seconds": 0,
