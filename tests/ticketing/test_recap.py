@@ -183,3 +183,13 @@ def test_daily_job_writes_once_per_day_at_closing_time(engine, db_url, month, tm
         exported = session.execute(sa.select(Event).where(Event.action == "exported")).scalars().all()
     assert keys == ["recap-daily:2026-11-03"]
     assert len(exported) == 1 and exported[0].ticket_id is None and exported[0].actor == "system"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_daily_job_can_write_the_pdf(engine, db_url, month, tmp_path):
+    settings = Settings.model_validate({"database": {"url": db_url},
+                                        "recap": {"output_dir": str(tmp_path / "rekap"), "daily_format": "pdf"}})
+    closing = App(settings, environ={}, now=utc("2026-11-03 09:05"))
+    closing.__dict__["engine"] = engine
+    path = daily_job(closing, closing.now())
+    assert path == tmp_path / "rekap" / "rekap-harian-2026-11-03.pdf" and path.read_bytes().startswith(b"%PDF-")

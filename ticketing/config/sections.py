@@ -164,7 +164,7 @@ class NotificationSettings(Strict):
 
 class RecapSettings(Strict):
     output_dir: str = "rekap"  # where the daily job writes (relative to the config file)
-    daily_format: Literal["csv", "xlsx", "json"] = "xlsx"
+    daily_format: Literal["csv", "xlsx", "pdf", "json"] = "xlsx"
     city: str = "Brebes"  # the place in the sign-off line
     letterhead_authority: str = "PEMERINTAH KABUPATEN BREBES"
     letterhead_office: str = ""  # default: office.name

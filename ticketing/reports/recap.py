@@ -308,7 +308,9 @@ def daily_job(app, now: datetime) -> Path | None:
         if not _claim_day(session, key, text, now):
             return None
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_daily(data, fmt, path, app.locale, app.settings.office.short_name)
+        write_daily(data, fmt, path, app.locale, app.settings.office.short_name,
+                    pdf={"office": app.settings.office, "recap_cfg": app.settings.recap, "printed_by": "aduan",
+                         "now": now})
         record_export(session, "system", now, "daily", today.isoformat(), fmt, path, len(data["rows"]))
         return path
 
