@@ -133,11 +133,11 @@ def collect(
             runs = run_collect(app, channel, since_at, progress[1])
     else:
         runs = run_collect(app, channel, since_at)
-    for run in runs:
+    for run in runs:  # one line per channel, however long and whatever the width (cron greps them)
         if run.failed:
-            (err if quiet else out).print(run_line(run, app.locale))
+            (err if quiet else out).print(run_line(run, app.locale), soft_wrap=True)
         elif not quiet:
-            out.print(run_line(run, app.locale))
+            out.print(run_line(run, app.locale), soft_wrap=True)
     after_write(app)
     if any(run.config_error for run in runs):
         raise typer.Exit(EXIT_CONFIG)  # every other channel still ran

@@ -38,6 +38,8 @@ def test_a_cron_error_is_one_line_however_long(tmp_path):
     assert len(lines) == 1, result.err
     assert lines[0].startswith(LONG_NAME + ":") and len(lines[0]) > 100
     assert "ADUAN_TG_TOKEN_KANTOR_CABANG_BUMIAYU_BELUM_DISET" in lines[0]
+    narrow = cron(config, "collect", env={**fake.env(), "COLUMNS": "60"})  # a width set, still one line each
+    assert len(narrow.out.splitlines()) == 2 and narrow.out.splitlines()[0].startswith(LONG_NAME + ":")
 
 
 def test_piped_inbox_rows_keep_their_whole_summary_on_one_line(tmp_path):
