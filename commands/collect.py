@@ -17,7 +17,7 @@ EXIT_FAILED = 1
 
 TEXT = {
     "id": {
-        "summary": "{new} pesan baru, {tickets} tiket baru, {dup} duplikat, {quar} karantina, {err} galat",
+        "summary": "{new} pesan baru, {tickets} tiket baru, {dup} duplikat, {quar} karantina, {err} gagal",
         "rate_limited": "dibatasi kanal (rate limit); lanjut setelah {at}",
         "waiting": "dilewati: masih dibatasi sampai {at}",
         "locked": "dilewati: sedang dijalankan oleh proses lain",
@@ -137,11 +137,11 @@ def collect(
             runs = run_collect(app, channel, since_at, progress[1])
     else:
         runs = run_collect(app, channel, since_at)
-    for run in runs:
+    for run in runs:  # one line per channel, however long and whatever the width (cron greps them)
         if run.failed:
-            (err if quiet else out).print(run_line(run, app.locale))
+            (err if quiet else out).print(run_line(run, app.locale), soft_wrap=True)
         elif not quiet:
-            out.print(run_line(run, app.locale))
+            out.print(run_line(run, app.locale), soft_wrap=True)
     after_write(app)
     if any(run.failed for run in runs):
         raise typer.Exit(EXIT_FAILED)
@@ -206,7 +206,7 @@ def status_rows(app) -> list[dict]:
 
 @channels_app.command("status")
 def channels_status(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
-    """Kesehatan tiap kanal: sukses/galat terakhir, pesan hari ini, kursor, otorisasi, anggaran."""
+    """Kesehatan tiap kanal: sukses/kegagalan terakhir, pesan hari ini, kursor, otorisasi, anggaran."""
     app = app_of(ctx)
     _require(app, "channels")
     rows = status_rows(app)

@@ -47,10 +47,19 @@ def app_of(ctx: typer.Context):
     return state(ctx).app
 
 
+PIPE_WIDTH = 10_000  # piped with no COLUMNS: a line is as long as its content (cron greps one line per item)
+
+
 def console(stderr: bool = False):
+    """Rich on the terminal's width; piped (cron, `| grep`) with no COLUMNS, lines never wrap at 80."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False, markup=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not (hasattr(stream, "isatty") and stream.isatty()) and not os.environ.get("COLUMNS")
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False, soft_wrap=False,
+                   width=PIPE_WIDTH if piped else None)
 
 
 def print_json(data: Any) -> None:

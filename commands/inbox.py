@@ -8,17 +8,14 @@ from commands.context import JSON_OPTION, app_of, console, print_json
 
 
 def _statuses(values: list[str] | None) -> list[str] | None:
-    from ticketing.workflow.statuses import TicketStatus
+    from ticketing.workflow.statuses import parse_statuses, status_choices
 
     if not values:
         return None
-    codes = [s.value for s in TicketStatus]
-    if "all" in values:
-        return codes
-    unknown = [v for v in values if v not in codes]
-    if unknown:
-        raise typer.BadParameter(f"{', '.join(unknown)}: pilih {', '.join(codes)} atau all", param_hint="--status")
-    return list(values)
+    try:
+        return parse_statuses(values)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{exc}: pilih {', '.join(status_choices())}", param_hint="--status") from None
 
 
 def _since(value: str | None, tz):
@@ -34,8 +31,10 @@ def _since(value: str | None, tz):
 
 def inbox(
     ctx: typer.Context,
-    status: list[str] = typer.Option(None, "--status", help="new, escalated, followed_up, answered, closed, "
-                                     "dismissed, or all (default: the open ones)"),
+    status: list[str] = typer.Option(None, "--status", help="Kode atau label: new/baru, escalated/diteruskan, "
+                                     "followed_up/ditindaklanjuti, answered/dijawab, closed (selesai dan "
+                                     "ditutup), selesai/resolved, ditutup/dismissed, open, all (bawaan: open). "
+                                     "Boleh berulang."),
     channel: str = typer.Option(None, "--channel", help="Only this channel (its name in config)."),
     bidang: str = typer.Option(None, "--bidang", help="DAFDUK, CAPIL, PIAK, PDIP, SEKRETARIAT."),
     kind: str = typer.Option(None, "--kind"),
@@ -80,9 +79,9 @@ def _list(app, statuses, channel, bidang, kind, category, mine, overdue, since_a
         if as_json:
             print_json(items)
             return
-        counts = status_counts(session)
+        counts = status_counts(session, filters.escalated_to)
         reauth = channels_needing_reauth(session)
-        late = overdue_count(session, now)
+        late = overdue_count(session, now, filters.escalated_to)
     from commands.render import inbox_table
 
     out = console()
@@ -93,6 +92,7 @@ def show(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., help="Ticket id or reference (ADU-2026-000123)."),
     reveal: bool = typer.Option(False, "--reveal", help="Tampilkan NIK/KK tanpa sensor (supervisor; diaudit)."),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Jangan pakai pager meski keluaran panjang."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Satu tiket: seluruh percakapan, riwayat, SLA."""
@@ -108,7 +108,22 @@ def show(
         return
     from commands.render import ticket_view
 
-    console().print(ticket_view(data, app.now(), app.locale))
+    page(console(), ticket_view(data, app.now(), app.locale), enabled=not no_pager)
+
+
+def page(out, renderable, enabled: bool = True) -> None:
+    """Like git: through $PAGER (else `less`, with LESS=FRX) when it is longer than a terminal's
+    height; printed as it is when short, piped, or with --no-pager."""
+    import os
+
+    if enabled and out.is_terminal and os.environ.get("TERM") != "dumb":
+        lines = out.render_lines(renderable, out.options, pad=False, new_lines=False)
+        if len(lines) > out.height:
+            os.environ.setdefault("LESS", "FRX")  # quit if one screen, keep colours, leave no clear screen
+            with out.pager(styles=True):
+                out.print(renderable)
+            return
+    out.print(renderable)
 
 
 def ticket_data(app, ticket_id: str, reveal: bool = False) -> dict:

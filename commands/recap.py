@@ -6,6 +6,7 @@ transaction, write the chosen format, then audit the export (and `--mark`) in on
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ from commands.context import app_of, console, print_json
 
 recap_app = typer.Typer(help="Rekap harian dan laporan bulanan (SOP langkah 5).", no_args_is_help=True)
 
-DAILY_FORMATS = ("table", "csv", "xlsx", "json")
+DAILY_FORMATS = ("table", "csv", "xlsx", "pdf", "json")
 MONTHLY_FORMATS = ("table", "csv", "xlsx", "pdf", "json")
-FILE_FORMATS = ("csv", "xlsx", "pdf")  # always written to a file (default name in the current folder)
+FILE_FORMATS = ("csv", "xlsx", "pdf")  # written to a file (default name in the current folder) or `-o -`
+TABLE_TEXT = 80  # characters of a summary / answer in the terminal table; the files keep the whole text
+STDOUT = "-"  # `-o -`: standard output, as curl, tar and gh take it
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -27,7 +30,7 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def section_view(section, locale: str, tz: str):
+def section_view(section, locale: str, tz: str, max_text: int | None = None):
     """One recap section as a Rich table; every cell goes in as plain Text, never markup."""
     from rich import box
     from rich.table import Table
@@ -40,10 +43,12 @@ def section_view(section, locale: str, tz: str):
     table = Table(title=section.title, title_justify="left", box=box.SIMPLE_HEAD, padding=padding, show_lines=False)
     for header, kind in zip(section.headers, section.kinds, strict=True):
         # a date wraps at its space (date over time); numbers never wrap
-        table.add_column(header, justify="left" if kind in ("text", "dt") else "right", overflow="fold",
-                         no_wrap=kind in ("int", "num", "pct"), min_width=10 if kind == "dt" else None)
+        # a reference stays whole (ADU-2026-000004 never breaks); numbers never wrap either
+        table.add_column(header, justify="left" if kind in ("text", "dt", "ref") else "right", overflow="fold",
+                         no_wrap=kind in ("int", "num", "pct", "ref"), min_width=10 if kind == "dt" else None)
     for row in section.rows:
-        table.add_row(*[plain(cell_text(v, k, locale, tz)) for v, k in zip(row, section.kinds, strict=True)])
+        table.add_row(*[plain(cell_text(v, k, locale, tz), max_chars=max_text if k == "text" else None)
+                        for v, k in zip(row, section.kinds, strict=True)])
     return table
 
 
@@ -57,7 +62,7 @@ def daily_view(data: dict[str, Any], locale: str, office_short: str):
     title, subtitle = daily_titles(data, locale, office_short)
     parts: list[Any] = [Text(title, style="bold"), Text(subtitle)]
     if data["rows"]:
-        parts.append(section_view(daily_section(data, locale), locale, data["timezone"]))
+        parts.append(section_view(daily_section(data, locale), locale, data["timezone"], TABLE_TEXT))
     else:
         parts.append(Text(w("no_rows", locale)))
     parts.append(section_view(daily_summary(data, locale), locale, data["timezone"]))
@@ -76,7 +81,7 @@ def monthly_view(data: dict[str, Any], locale: str, notes: dict[str, list[str]],
 
 
 def _print_or_save(renderable, output: str | None) -> Path | None:
-    if output is None:
+    if output is None or output == STDOUT:
         console().print(renderable)
         return None
     from rich.console import Console
@@ -98,6 +103,35 @@ def _target(output: str | None, report: str, period: str, fmt: str) -> Path:
     return path / name if path.is_dir() else path
 
 
+def _write(output: str | None, report: str, period: str, fmt: str, write) -> Path | None:
+    """`write(path)` to the chosen file, or with `-o -` to a scratch file copied to standard output
+    (bytes as they are: a PDF or XLSX piped on, a CSV with its BOM). Returns the file, None for stdout."""
+    if output != STDOUT:
+        path = _target(output, report, period, fmt)
+        write(path)
+        return path
+    import tempfile
+
+    from ticketing.reports.export import default_filename
+
+    with tempfile.TemporaryDirectory(prefix="aduan-") as scratch:
+        path = Path(scratch) / default_filename(report, period, fmt)
+        write(path)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(path.read_bytes())
+        sys.stdout.buffer.flush()
+    return None
+
+
+def _check_sep(sep: str | None) -> str | None:
+    if sep is not None and (len(sep) != 1 or sep in "\"\r\n"):
+        raise typer.BadParameter(f"{sep!r}: satu karakter, mis. ';' atau ','", param_hint="--sep")
+    return sep
+
+
+SEP_HELP = "Pemisah kolom CSV (bawaan ';' untuk bahasa id, ',' untuk en)."
+
+
 def _audit(app, actor, report: str, period: str, fmt: str, path: Path | None, rows: int,
            mark_ids: list[int] | None = None, day=None) -> int:
     from ticketing.reports.recap import mark_recapped, record_export
@@ -110,6 +144,18 @@ def _audit(app, actor, report: str, period: str, fmt: str, path: Path | None, ro
     return run_write(app.engine, work)
 
 
+def _warn_unsigned(office, recap_cfg, locale: str) -> None:
+    """The PDF is written anyway; stderr says which config keys its sign-off block still lacks."""
+    from ticketing.privacy.safety import safe_terminal_text
+    from ticketing.reports.pdf import missing_sign_off
+
+    missing = missing_sign_off(office, recap_cfg)
+    if missing:
+        text = (f"peringatan: laporan belum siap ditandatangani, isi di config: {', '.join(missing)}"
+                if locale == "id" else f"warning: the report is not ready to sign; set in config: {', '.join(missing)}")
+        sys.stderr.write(f"aduan: {safe_terminal_text(text)}\n")
+
+
 def _saved(path: Path) -> None:
     from commands.render import plain
 
@@ -120,9 +166,12 @@ def _saved(path: Path) -> None:
 def daily(
     ctx: typer.Context,
     day: str = typer.Option(None, "--date", help="Tanggal (YYYY-MM-DD, waktu kantor); bawaan hari ini."),
-    fmt: str = typer.Option("table", "--format", help="table, csv, xlsx atau json."),
-    output: str = typer.Option(None, "--output", "-o", help="Berkas tujuan (bawaan rekap-harian-TANGGAL.EXT)."),
+    fmt: str = typer.Option("table", "--format", help="table, csv, xlsx, pdf atau json."),
+    output: str = typer.Option(None, "--output", "-o", help="Berkas tujuan (bawaan rekap-harian-TANGGAL.EXT); "
+                               "- untuk keluaran standar."),
     mark: bool = typer.Option(False, "--mark", help="Tandai tiket sudah direkap (recapped_at + riwayat)."),
+    sep: str = typer.Option(None, "--sep", help=SEP_HELP),
+    summary: bool = typer.Option(False, "--summary", help="CSV: tabel ringkasan, bukan baris tiket."),
 ) -> None:
     """Rekap harian: satu baris per tiket yang masuk atau ditangani pada tanggal itu, lalu ringkasan."""
     from datetime import date
@@ -133,6 +182,7 @@ def daily(
     from ticketing.workflow.roles import require
 
     fmt = _check_format(fmt, DAILY_FORMATS)
+    sep = _check_sep(sep)
     app = app_of(ctx)
     actor = app.actor()
     require(actor, "recap")
@@ -147,14 +197,14 @@ def daily(
     office_short = app.settings.office.short_name
     if fmt == "table":
         path = _print_or_save(daily_view(data, app.locale, office_short), output)
-    elif fmt == "json" and output is None:
+    elif fmt == "json" and output in (None, STDOUT):
         print_json(data)
     else:
-        path = _target(output, "daily", the_day.isoformat(), fmt)
-        if fmt == "json":
-            write_json(data, path)
-        else:
-            write_daily(data, fmt, path, app.locale, office_short)
+        pdf = {"office": app.settings.office, "recap_cfg": app.settings.recap, "printed_by": actor.name
+               or actor.username, "now": now}
+        path = _write(output, "daily", the_day.isoformat(), fmt, lambda target: write_json(data, target)
+                      if fmt == "json" else write_daily(data, fmt, target, app.locale, office_short, sep=sep,
+                                                        summary=summary, pdf=pdf))
     audited = fmt != "table" or path is not None
     ids = [row["id"] for row in data["rows"]] if mark else None
     if audited or mark:
@@ -195,18 +245,26 @@ def monthly(
     ctx: typer.Context,
     month: str = typer.Option(None, "--month", help="Bulan YYYY-MM; bawaan bulan lalu."),
     fmt: str = typer.Option("table", "--format", help="table, csv, xlsx, pdf atau json."),
-    output: str = typer.Option(None, "--output", "-o", help="Berkas tujuan (bawaan laporan-bulanan-BULAN.EXT)."),
+    output: str = typer.Option(None, "--output", "-o", help="Berkas tujuan (bawaan laporan-bulanan-BULAN.EXT); "
+                               "- untuk keluaran standar."),
+    sep: str = typer.Option(None, "--sep", help=SEP_HELP),
+    section: str = typer.Option("summary", "--section", help="CSV: satu tabel laporan; summary, by_status, "
+                                "by_channel, by_kind, by_category, by_bidang, top_topics, daily_counts, kendala, "
+                                "rekomendasi."),
     notes_file: str = typer.Option(None, "--notes", help="Berkas teks berisi 'Kendala:' dan 'Rekomendasi:'."),
     kendala: list[str] = typer.Option(None, "--kendala", help="Satu butir kendala (boleh berulang)."),
     rekomendasi: list[str] = typer.Option(None, "--rekomendasi", help="Satu butir rekomendasi (boleh berulang)."),
 ) -> None:
     """Laporan bulanan: jumlah, status, kanal, jenis, kategori, bidang, ketepatan waktu, tunggakan."""
-    from ticketing.reports.export import write_json, write_monthly
+    from ticketing.reports.export import MONTHLY_SECTION_KEYS, write_json, write_monthly
     from ticketing.reports.recap import monthly_recap, parse_month
     from ticketing.store.db import read_session
     from ticketing.workflow.roles import require
 
     fmt = _check_format(fmt, MONTHLY_FORMATS)
+    sep = _check_sep(sep)
+    if section not in MONTHLY_SECTION_KEYS:
+        raise typer.BadParameter(f"{section!r}: pilih {', '.join(MONTHLY_SECTION_KEYS)}", param_hint="--section")
     app = app_of(ctx)
     actor = app.actor()
     require(actor, "recap")
@@ -222,16 +280,16 @@ def monthly(
     path: Path | None = None
     if fmt == "table":
         path = _print_or_save(monthly_view(data, app.locale, notes, office.short_name), output)
-    elif fmt == "json" and output is None:
+    elif fmt == "json" and output in (None, STDOUT):
         print_json(dict(data, notes=notes))
     else:
-        path = _target(output, "monthly", period, fmt)
-        if fmt == "json":
-            write_json(dict(data, notes=notes), path)
-        else:
-            write_monthly(data, fmt, path, app.locale, notes, office, app.settings.recap,
-                          actor.name or actor.username, now)
+        if fmt == "pdf":
+            _warn_unsigned(office, app.settings.recap, app.locale)
+        path = _write(output, "monthly", period, fmt, lambda target: write_json(dict(data, notes=notes), target)
+                      if fmt == "json" else write_monthly(data, fmt, target, app.locale, notes, office,
+                                                          app.settings.recap, actor.name or actor.username, now,
+                                                          sep=sep, section=section))
     if fmt != "table" or path is not None:
-        _audit(app, actor, "monthly", period, fmt, path, data["total"])
+        _audit(app, actor, "monthly", period, fmt, path, data["total"])  # `-o -` too: the data left
     if path is not None:
         _saved(path)

@@ -21,6 +21,20 @@ STATUS_STYLES = {"new": "bold cyan", "escalated": "magenta", "followed_up": "blu
                  "closed": "dim", "dismissed": "dim"}
 
 
+def panel(body: Any, **options: Any):
+    """A Rich Panel that fills a terminal's width but, piped (no width limit), only its content's."""
+    from rich.panel import Panel
+
+    from commands.context import PIPE_WIDTH
+
+    class FittedPanel(Panel):
+        def __rich_console__(self, console, render_options):
+            self.expand = render_options.max_width < PIPE_WIDTH
+            yield from super().__rich_console__(console, render_options)
+
+    return FittedPanel(body, **options)
+
+
 def plain(text: Any, style: str = "", max_chars: int | None = None, single_line: bool = False) -> Text:
     return Text(safe_terminal_text(str(text) if text is not None else "", max_chars, single_line), style=style)
 
@@ -49,8 +63,10 @@ def remaining(item: dict[str, Any], now: datetime, locale: str) -> Text:
     """Remaining office time before the due time, coloured by SLA state."""
     state = item["sla_state"]
     style = SLA_STYLES.get(state, "")
-    if not item.get("due_at") or state in ("met", "late"):
+    if state in ("met", "late"):
         return Text(word(state, locale), style=style)
+    if not item.get("due_at") or item.get("status") in ("closed", "dismissed"):
+        return Text("-")  # closed without an answer (spam, thanks): no clock to show
     if item.get("sla_remaining"):
         suffix = f" ({word(state, locale)})" if state == "warning" else ""  # "lewat" already says breached
         return Text(_span(item["sla_remaining"], locale) + suffix, style=style)
@@ -96,7 +112,8 @@ def _column_widths(rows: list[dict[str, Text]], width: int, locale: str) -> dict
         if width - sum(fixed.values()) - COLUMN_GAP * len(fixed) >= SUMMARY_MIN:
             break
         fixed.pop(key)
-    summary = max(SUMMARY_MIN, width - sum(fixed.values()) - COLUMN_GAP * len(fixed))
+    content = max([len(word("summary", locale)), *(r["summary"].cell_len for r in rows)])
+    summary = max(SUMMARY_MIN, min(content, width - sum(fixed.values()) - COLUMN_GAP * len(fixed)))
     return {key: (summary if key == "summary" else fixed[key]) for key in INBOX_COLUMNS
             if key == "summary" or key in fixed}
 
@@ -152,8 +169,10 @@ def _who(message: dict[str, Any], locale: str) -> str:
 
 
 def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Group:
-    from rich.panel import Panel
     from rich.table import Table
+
+    from commands.history import history_rows
+    from ticketing.reports.words import kind_label, label_of
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
@@ -162,10 +181,11 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
     for key, value in (
         ("ref", plain(data["ref"])), *rows, ("status", Text(data["status_label"])),
         ("channel", plain(data["channel"])), ("contact", plain(data["contact"])),
-        ("kind", plain(data["kind"] or "-")), ("category", plain(data["category"] or "-")),
+        ("kind", plain(kind_label(data["kind"], locale))),
+        ("category", plain(label_of("category", data["category"], locale) if data["category"] else "-")),
         ("bidang", _bidang_cell(data, locale)), ("assignee", plain(data["assignee"] or "-")),
         ("received", Text(_dt(data["received_at"], locale))), ("due", Text(_dt(data["due_at"], locale))),
-        ("remaining", remaining(data, now, locale)),
+        ("remaining" if data["sla_state"] not in ("met", "late") else "timeliness", remaining(data, now, locale)),
         ("tags", plain(", ".join(data.get("tags") or []) or "-")),
         ("close_reason", plain(data.get("close_reason") or "-")),
     ):
@@ -178,7 +198,7 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
         if message.get("delivery_state"):
             title.append(f" · {word('delivery', locale)}: {word(message['delivery_state'], locale)}")
         style = {"in": "cyan", "out": "green"}.get(message["direction"], "yellow")
-        parts.append(Panel(plain(message["text"], max_chars=4000), title=title, title_align="left",
+        parts.append(panel(plain(message["text"], max_chars=4000), title=title, title_align="left",
                            border_style=style))
     parts += _files_and_edits(data["messages"], locale)
     if data["escalations"]:
@@ -193,10 +213,9 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
     events.add_column(word("time", locale), no_wrap=True)
     for key in ("actor", "action", "status", "detail"):
         events.add_column(word(key, locale), overflow="fold", ratio=3 if key == "detail" else 1)
-    for e in data["events"]:
-        moved = f"{e['from_status'] or ''} → {e['to_status']}" if e["from_status"] != e["to_status"] else ""
-        events.add_row(Text(_short(e["at"], locale)), plain(e["actor"]), plain(e["action"]), plain(moved),
-                       plain(e.get("detail") or "", max_chars=100, single_line=True))
+    for e, (actor, action, moved, detail) in zip(data["events"], history_rows(data["events"], locale), strict=True):
+        events.add_row(Text(_short(e["at"], locale)), plain(actor), plain(action), plain(moved),
+                       plain(detail, max_chars=300, single_line=True))
     parts.append(events)
     if data["other_tickets"]:
         others = ", ".join(f"{o['ref']} ({o['status_label']})" for o in data["other_tickets"])
@@ -283,8 +302,6 @@ def templates_table(templates: dict[str, str], builtin: set[str], placeholders: 
 
 def triage_card(data: dict[str, Any], now: datetime, locale: str, position: int, total: int) -> Group:
     """One ticket for a quick decision: who, where, how urgent, and the latest messages."""
-    from rich.panel import Panel
-
     head = Text(f"[{position}/{total}] ", style="bold")
     head.append(safe_terminal_text(data["ref"]), style="bold")
     head.append(" · ")
@@ -301,6 +318,6 @@ def triage_card(data: dict[str, Any], now: datetime, locale: str, position: int,
     for message in data["messages"][-3:]:
         title = Text(f"{_who(message, locale)} · {_dt(message['sent_at'], locale)}")
         style = {"in": "cyan", "out": "green"}.get(message["direction"], "yellow")
-        parts.append(Panel(plain(message["text"], max_chars=1500), title=title, title_align="left",
+        parts.append(panel(plain(message["text"], max_chars=1500), title=title, title_align="left",
                            border_style=style))
     return Group(*parts)

@@ -66,10 +66,9 @@ def _preview(app, name: str, ticket_id: str, known: dict[str, str], as_json: boo
     if as_json:
         print_json({"name": name, "ticket": ref, "text": text})
         return
-    from rich.panel import Panel
 
-    from commands.render import plain
+    from commands.render import panel, plain
     from ticketing.i18n import word
 
-    console().print(Panel(plain(text), title=plain(f"{word('preview', app.locale)}: {name} · {ref}"),
+    console().print(panel(plain(text), title=plain(f"{word('preview', app.locale)}: {name} · {ref}"),
                           title_align="left"))

@@ -129,6 +129,10 @@ def reply(
                                        ("--use-answer", use_answer)) if given]
     if len(chosen) > 1:
         raise typer.BadParameter(f"pilih salah satu: {' / '.join(chosen)}", param_hint="reply")
+    if not chosen and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # no terminal (a pipe, cron, a script): an editor would hang or scribble; say what to pass
+        raise typer.BadParameter("tanpa terminal tidak ada editor: berikan teksnya dengan -m TEKS, atau "
+                                 "--template NAMA / --use-answer", param_hint="reply")
     app = app_of(ctx)
     text = message
     if not chosen:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.cli_helpers import ROOT, make_config, run_cli
+from tests.cli_helpers import ROOT, make_config, run_cli, run_in_pty
 from tests.conftest import PINNED_NOW
 from tests.factories import inbound
 from ticketing.app import App
@@ -132,7 +132,7 @@ def test_usage_errors_exit_2(tmp_path):
     seed(sqlite_url(tmp_path), [inbound(1, base=PINNED_NOW)])
     assert run_cli(config, "reply", "1", "-m", "a", "--template", "pindah-ke-dm").code == 2
     assert run_cli(config, "close", "1", "--reason", "bosan").code == 2
-    assert run_cli(config, "inbox", "--status", "open").code == 2
+    assert run_cli(config, "inbox", "--status", "beres").code == 2
     assert run_cli(config, "inbox", "--since", "kemarin").code == 2
     assert run_cli(config, "escalate", "1").code == 2
     unknown = run_cli(config, "escalate", "1", "--to", "KUA")
@@ -169,14 +169,14 @@ def test_reply_in_editor_and_empty_editor_sends_nothing(tmp_path):
     script.write_text("import sys, pathlib\np = pathlib.Path(sys.argv[1])\nseen = p.read_text()\n"
                       "assert '\\x1b' not in seen and '# kk saya hilang' in seen\n"
                       "p.write_text(seen + '\\nSilakan datang ke loket dengan membawa surat kehilangan.\\n')\n")
-    edited = run_cli(config, "reply", "1", "--json", env={"EDITOR": f"{sys.executable} {script}"})
-    assert edited.code == 0, edited.err
+    code, output = run_in_pty(config, "reply", "1", "--json", env={"EDITOR": f"{sys.executable} {script}"})
+    assert code == 0, output
     assert rows(url, "SELECT text FROM message WHERE direction = 'out'") == [
         ("Silakan datang ke loket dengan membawa surat kehilangan.",)]
     blank = tmp_path / "blank.py"
     blank.write_text("import sys\nopen(sys.argv[1], 'w').write('# nothing\\n')\n")
-    empty = run_cli(config, "reply", "2", env={"EDITOR": f"{sys.executable} {blank}"})
-    assert empty.code == 1 and "kosong" in empty.err
+    code, output = run_in_pty(config, "reply", "2", env={"EDITOR": f"{sys.executable} {blank}"})
+    assert code == 1 and b"kosong" in output
     assert len(rows(url, "SELECT id FROM message WHERE direction = 'out'")) == 1
 
 

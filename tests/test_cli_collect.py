@@ -37,7 +37,7 @@ def test_collect_prints_one_line_per_channel_and_a_second_run_adds_nothing(tmp_p
     fake.add_malformed_item()
     first = cli(config, fake, "collect")
     assert first.code == 0, first.err
-    assert "tg-test: 3 pesan baru, 3 tiket baru, 0 duplikat, 1 karantina, 0 galat" in first.out
+    assert "tg-test: 3 pesan baru, 3 tiket baru, 0 duplikat, 1 karantina, 0 gagal" in first.out
     english = cli(config, fake, "--lang", "en", "collect")  # a second run adds nothing
     assert english.code == 0 and "tg-test: 0 new messages, 0 new tickets, 0 duplicates" in english.out
     inbox = cli(config, fake, "inbox", "--json").json()

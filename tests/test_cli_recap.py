@@ -57,7 +57,7 @@ def _events(db_url: str, action: str) -> list[tuple]:
 
 
 def _summary_csv(path: Path) -> dict[str, list[str]]:
-    rows = list(csv.reader(path.open(encoding="utf-8-sig")))
+    rows = list(csv.reader(path.open(encoding="utf-8-sig"), delimiter=";"))
     return {row[0]: row[1:] for row in rows if row}
 
 
@@ -82,7 +82,10 @@ def test_monthly_json_csv_xlsx_pdf_agree(setup: Path, db_url: str):
     assert rows["Dijawab dalam maks. 3 hari kerja"] == ["4", "66,7%"]
     assert rows["Median waktu penyelesaian (hari kerja)"][0] == "2,0"
     assert rows["Tunggakan dibawa ke bulan berikutnya"][0] == "4"
-    assert rows["WhatsApp"] == ["3", "30,0%"]
+    assert rows["Uraian"] == ["Jumlah", "%"]  # one table, its header first
+    assert invoke(setup, "recap", "monthly", "--month", "2026-11", "--format", "csv", "--section", "by_channel",
+                  "-o", str(folder / "kanal.csv"), user="kabid1") == 0
+    assert _summary_csv(folder / "kanal.csv")["WhatsApp"] == ["3", "30,0%"]
 
     book = openpyxl.load_workbook(folder / "laporan-bulanan-2026-11.xlsx")
     assert book.sheetnames[0] == "Ringkasan"
@@ -91,7 +94,7 @@ def test_monthly_json_csv_xlsx_pdf_agree(setup: Path, db_url: str):
     assert summary["Rata-rata waktu penyelesaian (hari kerja)"][0] == pytest.approx(2.67)
     bidang = book["Menurut Bidang"]
     assert bidang.freeze_panes == "A2" and bidang["A1"].font.bold
-    assert [c.value for c in bidang[2]] == ["Dafduk", 6, 60.0, 3, 1, 1]
+    assert [c.value for c in bidang[2]] == ["DAFDUK", 6, 60.0, 3, 1, 1]
     assert bidang.column_dimensions["A"].width >= len("Belum ditentukan")
     daily = {row[0]: row[-1] for row in book["Jumlah Pengaduan per Hari"].iter_rows(min_row=2, values_only=True)}
     assert daily["01/11"] == 1 and daily["16/11"] == 2 and daily["30/11"] == 1
@@ -107,10 +110,10 @@ def test_monthly_json_csv_xlsx_pdf_agree(setup: Path, db_url: str):
     flat = " ".join(text.split())
     assert "Total pengaduan masuk 10" in flat and "Dijawab dalam maks. 3 hari kerja 4 66,7%" in flat
     assert "Tunggakan dibawa ke bulan berikutnya 4" in flat and "WhatsApp 3 30,0%" in flat
-    assert "Dafduk 6 60,0% 3 1 1" in flat
+    assert "DAFDUK 6 60,0% 3 1 1" in flat
 
     exported = _events(db_url, "exported")
-    assert len(exported) == 4 and all(ticket_id is None and actor == "kabid1" for ticket_id, actor, _ in exported)
+    assert len(exported) == 5 and all(ticket_id is None and actor == "kabid1" for ticket_id, actor, _ in exported)
     assert {json.loads(detail)["format"] for _, _, detail in exported} == {"json", "csv", "xlsx", "pdf"}
 
 
@@ -129,16 +132,19 @@ def test_daily_formats_mask_citizens_and_mark(setup: Path, db_url: str):
     cells = " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
     for text in (raw, json.dumps(data), cells, table.out):
         assert NIK not in text and "0812" not in text and "example.com" not in text and "@wargaayu" not in text
-    rows = list(csv.reader(raw.splitlines()))
-    assert rows[1][:3] == ["No", "No. Tiket", "Tanggal & Jam Diterima"]
-    assert [r[1] for r in rows[2:6]] == ["T02", "T01", "T04", "T14"]
-    assert rows[4][12] == "0 HK (3,0 jam)" and rows[3][13] == "Tepat waktu"
-    summary = {row[0]: row[1] for row in rows if len(row) == 2}
+    rows = list(csv.reader(raw.splitlines(), delimiter=";"))
+    assert rows[0][:3] == ["No", "No. Tiket", "Tanggal & Jam Diterima"]
+    assert [r[1] for r in rows[1:]] == ["T02", "T01", "T04", "T14"]  # the rows and nothing else
+    assert rows[3][12] == "0 HK (3,0 jam)" and rows[2][13] == "Tepat waktu"
+    assert invoke(setup, "recap", "daily", "--date", "2026-11-03", "--format", "csv", "--summary",
+                  "-o", str(folder / "ringkasan.csv")) == 0
+    summary = dict(csv.reader((folder / "ringkasan.csv").read_text(encoding="utf-8-sig").splitlines(),
+                              delimiter=";"))
     assert summary["Pengaduan masuk"] == "1" and summary["Masih terbuka (seluruhnya)"] == "3"
     sheet = book["Rekap Harian Pengaduan Daring"]
     assert sheet.freeze_panes == "A2" and sheet["B5"].value == "T14" and sheet["E5"].value == "@wa***ayu"
     assert data["summary"]["overdue"] == 1 and len(data["rows"]) == 4
-    assert len(_events(db_url, "recapped")) == 4 and len(_events(db_url, "exported")) == 3
+    assert len(_events(db_url, "recapped")) == 4 and len(_events(db_url, "exported")) == 4
 
 
 def test_english_headers_and_default_month(setup: Path):
@@ -147,7 +153,7 @@ def test_english_headers_and_default_month(setup: Path):
     assert "Period: November 2026" in result.out and "Total complaints received" in result.out
     assert invoke(setup, "--lang", "en", "recap", "daily", "--date", "2026-11-03", "--format", "csv",
                   "-o", str(setup.parent)) == 0
-    header = (setup.parent / "rekap-harian-2026-11-03.csv").read_text(encoding="utf-8-sig").splitlines()[1]
+    header = (setup.parent / "rekap-harian-2026-11-03.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("No,Ticket No.,Received,Channel,Citizen account (masked)")
 
 
@@ -156,7 +162,7 @@ def test_refusals_and_bad_input(setup: Path):
     refused = run_cli(setup, "recap", "monthly", "--month", "2026-11", user="capil1", now=AFTER_NOVEMBER)
     assert refused.code == 1 and "recap" in refused.err and "supervisor" in refused.err
     assert run_cli(setup, "recap", "monthly", "--month", "2026-13", user="kabid1").code == 2
-    assert run_cli(setup, "recap", "daily", "--format", "pdf").code == 2
+    assert run_cli(setup, "recap", "daily", "--format", "docx").code == 2
     (setup.parent / "salah.txt").write_text("tanpa judul\n", encoding="utf-8")
     bad = run_cli(setup, "recap", "monthly", "--notes", "salah.txt", user="kabid1")
     assert bad.code == 2 and "Kendala" in bad.err

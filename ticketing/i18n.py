@@ -22,9 +22,10 @@ WORDS: dict[str, dict[str, str]] = {
         "inbox": "Kotak Masuk Pengaduan", "ref": "No. Tiket", "channel": "Kanal", "status": "Status",
         "kind": "Jenis", "category": "Kategori", "bidang": "Bidang", "contact": "Pelapor", "summary": "Ringkasan",
         "received": "Diterima", "received_wib": "Diterima (WIB)", "due": "Batas Waktu", "remaining": "Sisa Waktu",
+        "timeliness": "Ketepatan Waktu",
         "messages": "Pesan",
         "events": "Riwayat", "assignee": "Petugas", "overdue": "Terlambat", "warning": "Segera",
-        "ok": "Aman", "met": "Tepat Waktu", "late": "Terlambat", "breached": "Lewat batas",
+        "ok": "Aman", "met": "Dijawab tepat waktu", "late": "Dijawab terlambat", "breached": "Lewat batas",
         "needs_reauth": "PERLU OTORISASI ULANG", "no_tickets": "Tidak ada tiket.", "total": "Total",
         "citizen": "Warga", "office": "Kantor", "note": "Catatan", "technical_answer": "Jawaban Bidang",
         "escalations": "Diteruskan ke Bidang", "other_tickets": "Tiket lain pelapor ini", "time": "Waktu",
@@ -42,7 +43,7 @@ WORDS: dict[str, dict[str, str]] = {
         "done_merge": "digabung ke", "templates": "Templat Balasan", "name": "Nama", "text": "Isi",
         "placeholders": "Placeholder yang tersedia", "source": "Sumber", "builtin": "bawaan",
         "configured": "config",
-        "triage_keys": "[r] balas dgn templat  [e] tulis di editor  [t] teruskan ke bidang  [x] tutup  "
+        "triage_keys": "[r] balas dengan templat  [e] tulis di editor  [t] teruskan ke bidang  [x] tutup  "
         "[s] lewati  [q] keluar",
         "choose_template": "Templat (nomor atau nama)", "choose_bidang": "Teruskan ke bidang",
         "choose_reason": "Alasan tutup", "triage_done": "Triase selesai", "skipped": "dilewati",
@@ -63,9 +64,11 @@ WORDS: dict[str, dict[str, str]] = {
         "inbox": "Complaint Inbox", "ref": "Ticket", "channel": "Channel", "status": "Status", "kind": "Kind",
         "category": "Category", "bidang": "Division", "contact": "Citizen", "summary": "Summary",
         "received": "Received", "received_wib": "Received (WIB)", "due": "Due", "remaining": "Remaining",
+        "timeliness": "Timeliness",
         "messages": "Messages",
         "events": "History", "assignee": "Assignee", "overdue": "Overdue", "warning": "Due soon", "ok": "OK",
-        "met": "On time", "late": "Late", "breached": "Breached", "needs_reauth": "NEEDS RE-AUTHORISATION",
+        "met": "Answered on time", "late": "Answered late", "breached": "Breached",
+        "needs_reauth": "NEEDS RE-AUTHORISATION",
         "no_tickets": "No tickets.", "total": "Total", "citizen": "Citizen", "office": "Office", "note": "Note",
         "technical_answer": "Division answer", "escalations": "Escalations",
         "other_tickets": "Other tickets of this citizen", "time": "Time", "actor": "By", "action": "Action",
@@ -100,6 +103,58 @@ WORDS: dict[str, dict[str, str]] = {
         "yes": "yes", "no": "no",
     },
 }
+
+
+# What each audit event is called in the history (`aduan show`); JSON keeps the codes. A code with
+# no label here (a newer event) is shown with its underscores as spaces rather than hidden.
+EVENT_LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        "created": "Tiket dibuat", "replied": "Dibalas", "delivered": "Balasan terkirim",
+        "delivery_failed": "Pengiriman gagal", "delivery_unknown": "Pengiriman perlu dicek",
+        "delivery_resend": "Dikirim ulang", "delivery_marked_sent": "Ditandai terkirim",
+        "escalated": "Diteruskan ke bidang", "answered_by_bidang": "Dijawab bidang", "resolved": "Ditandai selesai",
+        "dismissed": "Ditutup", "reopened": "Dibuka kembali", "assigned": "Ditugaskan", "noted": "Catatan internal",
+        "tagged": "Diberi tag", "merged_in": "Digabungi tiket lain", "merged": "Digabung ke tiket lain",
+        "classified": "Klasifikasi diubah", "sla_warning": "Peringatan batas waktu",
+        "sla_breached": "Melewati batas waktu", "sla_recomputed": "Batas waktu dihitung ulang",
+        "recapped": "Masuk rekap harian", "purged": "Isi dihapus (retensi)", "revealed": "NIK/KK ditampilkan",
+        "refused": "Ditolak", "notified": "Notifikasi dikirim", "exported": "Diekspor",
+    },
+    "en": {
+        "created": "Ticket created", "replied": "Replied", "delivered": "Reply delivered",
+        "delivery_failed": "Delivery failed", "delivery_unknown": "Delivery to verify",
+        "delivery_resend": "Resent", "delivery_marked_sent": "Marked as sent",
+        "escalated": "Escalated to a division", "answered_by_bidang": "Division answered", "resolved": "Resolved",
+        "dismissed": "Dismissed", "reopened": "Reopened", "assigned": "Assigned", "noted": "Internal note",
+        "tagged": "Tagged", "merged_in": "Another ticket merged in", "merged": "Merged into another ticket",
+        "classified": "Classification changed", "sla_warning": "Due-time warning",
+        "sla_breached": "Past the due time", "sla_recomputed": "Due time recomputed",
+        "recapped": "In the daily recap", "purged": "Content purged (retention)", "revealed": "NIK/KK revealed",
+        "refused": "Refused", "notified": "Notification sent", "exported": "Exported",
+    },
+}
+
+# The names of an event's detail fields in the history's *Keterangan* column.
+DETAIL_LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        "channel": "kanal", "message": "pesan", "message_id": "pesan #", "reason": "alasan", "bidang": "bidang",
+        "note": "catatan", "from": "dari", "to": "ke", "added": "tag", "into": "ke tiket", "messages": "pesan",
+        "before": "sebelumnya", "kind": "jenis", "category": "kategori", "due_at": "batas waktu",
+        "external_id": "id kanal", "error": "kesalahan", "previous": "sebelumnya", "what": "data",
+        "action": "tindakan", "ticket": "tiket", "rule": "aturan", "due": "batas waktu",
+    },
+    "en": {
+        "channel": "channel", "message": "message", "message_id": "message #", "reason": "reason",
+        "bidang": "division", "note": "note", "from": "from", "to": "to", "added": "tags", "into": "into",
+        "messages": "messages", "before": "before", "kind": "kind", "category": "category",
+        "due_at": "due", "external_id": "channel id", "error": "error", "previous": "previous", "what": "data",
+        "action": "action", "ticket": "ticket", "rule": "rule", "due": "due",
+    },
+}
+
+
+def event_label(action: str, locale: str = "id") -> str:
+    return EVENT_LABELS.get(locale, EVENT_LABELS["id"]).get(action) or action.replace("_", " ")
 
 
 def word(key: str, locale: str = "id") -> str:

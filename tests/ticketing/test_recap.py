@@ -12,9 +12,10 @@ from sqlmodel import Session
 from tests.ticketing.recap_data import DAILY_NOV_3, EXPECTED, NIK, build_month, utc
 from ticketing.app import App
 from ticketing.config import RamadanHours, Settings, SlaSettings
-from ticketing.reports.export import Section, mask_handle, parse_notes, scrub, write_csv, write_xlsx
+from ticketing.reports.export import Section, mask_handle, parse_notes, scrub, write_csv
 from ticketing.reports.recap import daily_job, daily_recap, mark_recapped, monthly_recap
 from ticketing.reports.recap_sql import LocalClock, answer_time_distribution, month_period
+from ticketing.reports.xlsx import write_xlsx
 from ticketing.sla.calendar import OfficeCalendar
 from ticketing.store.models import Event, Notification, Ticket
 
@@ -89,7 +90,7 @@ def test_daily_recap_rows_summary_and_masking(engine, calendar, month):
     assert hostile["account"] == "@wa***ayu" and hostile["forwarded_on_day"]
     assert "3329********0001" in hostile["summary"] and NIK not in hostile["summary"]
     assert "0812" not in hostile["summary"] and "example.com" not in hostile["summary"]
-    assert "\x1b" not in hostile["summary"] and len(hostile["summary"]) <= 80
+    assert "\x1b" not in hostile["summary"] and hostile["summary"].endswith("HYPERLINK(\"x\")")  # whole, not cut
     assert "0812" not in rows["T01"]["answer"] and "[no. HP]" in rows["T01"]["answer"]
 
 
@@ -148,9 +149,10 @@ def test_spreadsheet_cells_never_become_formulas(tmp_path):
 
     section = Section("t", "Uji", ["Teks", "Jumlah"], ["text", "int"], [["=HYPERLINK(\"http://x\")", 1],
                                                                        ["@SUM(A1)", 2], ["-", 3]])
-    write_csv([section], tmp_path / "a.csv", "id")
+    write_csv(section, tmp_path / "a.csv", "id", sep=",")
     write_xlsx([section], section, tmp_path / "a.xlsx", "id", "Judul", "Sub")
     rows = list(csv.reader((tmp_path / "a.csv").open(encoding="utf-8-sig")))
+    assert rows[0] == ["Teks", "Jumlah"]
     assert rows[1][0] == "'=HYPERLINK(\"http://x\")" and rows[2][0] == "'@SUM(A1)" and rows[3][0] == "-"
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx")["Uji"]
     assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")
@@ -181,3 +183,13 @@ def test_daily_job_writes_once_per_day_at_closing_time(engine, db_url, month, tm
         exported = session.execute(sa.select(Event).where(Event.action == "exported")).scalars().all()
     assert keys == ["recap-daily:2026-11-03"]
     assert len(exported) == 1 and exported[0].ticket_id is None and exported[0].actor == "system"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_daily_job_can_write_the_pdf(engine, db_url, month, tmp_path):
+    settings = Settings.model_validate({"database": {"url": db_url},
+                                        "recap": {"output_dir": str(tmp_path / "rekap"), "daily_format": "pdf"}})
+    closing = App(settings, environ={}, now=utc("2026-11-03 09:05"))
+    closing.__dict__["engine"] = engine
+    path = daily_job(closing, closing.now())
+    assert path == tmp_path / "rekap" / "rekap-harian-2026-11-03.pdf" and path.read_bytes().startswith(b"%PDF-")

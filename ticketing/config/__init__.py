@@ -257,6 +257,8 @@ def load_settings(
     settings.source = source
     base_dir = config_path.parent if config_path is not None else Path.cwd()
     settings.database.url = _anchor_sqlite_path(settings.database.url, base_dir)
+    if settings.recap.logo:
+        settings.recap.logo = str((base_dir / settings.recap.logo).resolve())
     return settings
 
 

@@ -165,11 +165,13 @@ class NotificationSettings(Strict):
 
 class RecapSettings(Strict):
     output_dir: str = "rekap"  # where the daily job writes (relative to the config file)
-    daily_format: Literal["csv", "xlsx", "json"] = "xlsx"
+    daily_format: Literal["csv", "xlsx", "pdf", "json"] = "xlsx"
     city: str = "Brebes"  # the place in the sign-off line
     letterhead_authority: str = "PEMERINTAH KABUPATEN BREBES"
     letterhead_office: str = ""  # default: office.name
-    letterhead_contact: str = ""
+    letterhead_contact: str = ""  # telephone, e-mail, website: the letterhead's last line
+    logo: str | None = None  # PNG/JPEG for the letterhead's left side; relative to the config file
+    report_number: str = ""  # the report's *Nomor*; {year} {month} {month_roman} are filled in
 
 
 # Best bidang accuracy in cross-validation on the training data: 0.30 gives 95.2 % with 2 % of

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from ticketing.contract import InboundMessage, QuarantinedItem
+from ticketing.intake.summary import ticket_summary
 from ticketing.store import bulk
 from ticketing.store.flags import add_flag
 from ticketing.store.models import (
@@ -35,7 +36,6 @@ from ticketing.store.sql import advisory_lock, insert_ignoring, param_mark
 from ticketing.workflow.audit import EventDraft, append_events
 from ticketing.workflow.statuses import NEEDS_REVIEW_FLAG, OPEN_STATUSES, TicketStatus
 
-SUMMARY_CHARS = 160  # the inbox's one-line summary
 TICKET_FLAGS = ("future_timestamp", "no_reply_address")  # message flags the ticket carries too
 FUTURE_TOLERANCE = timedelta(minutes=10)  # clock skew we accept before calling a timestamp future
 MESSAGE_COLUMNS = (
@@ -90,13 +90,6 @@ def ticket_ref(ticket_id: int, received_at: datetime) -> str:
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 CLEANED_FIELDS = ("text", "author_name", "author_handle", "subject")
-
-
-def ticket_summary_text(message: InboundMessage) -> str:
-    """The inbox's one line: a mail's subject leads (staff scan subjects), then the text."""
-    subject = " ".join((message.subject or "").split())
-    text = f"{subject} \u2014 {message.text}" if subject else message.text
-    return text[:SUMMARY_CHARS]
 
 
 def _clean_text(text: str, dialect_name: str) -> str:
@@ -377,7 +370,7 @@ def _create_tickets(session: Session, channel: str, channel_type: str,
             "bidang": found.bidang if found else None,
             "classification_confidence": found.confidence if found else None,
             "classification_locked": False, "status": TicketStatus.NEW.value,
-            "summary": ticket_summary_text(message), "tags": "", "message_count": 0,
+            "summary": ticket_summary(message), "tags": "", "message_count": 0,
             "received_at": message.sent_at, "last_message_at": message.sent_at,
             "due_at": policy.due_at(message.sent_at, found), "sla_state": "ok",
             "flags": ",".join([f for f in message.flags if f in TICKET_FLAGS]

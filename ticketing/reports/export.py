@@ -59,7 +59,8 @@ def mask_handle(handle: str | None) -> str:
 
 @dataclass
 class Section:
-    """A titled table. `kinds` per column: text, int, pct, num, dt (ISO instant)."""
+    """A titled table. `kinds` per column: text, ref (an identifier: never wrapped), int, pct, num,
+    dt (ISO instant)."""
 
     key: str
     title: str
@@ -114,7 +115,7 @@ def _remarks(row: dict[str, Any], locale: str, tz: str) -> str:
     return ""
 
 
-DAILY_COLUMNS = (("no", "int"), ("ref", "text"), ("received_at", "dt"), ("channel", "text"), ("account", "text"),
+DAILY_COLUMNS = (("no", "int"), ("ref", "ref"), ("received_at", "dt"), ("channel", "text"), ("account", "text"),
                  ("kind", "text"), ("category", "text"), ("summary", "text"), ("bidang", "text"),
                  ("forwarded_at", "dt"), ("answered_at", "dt"), ("closed_at", "dt"), ("working_time", "text"),
                  ("timing", "text"), ("status", "text"), ("answer", "text"), ("remarks", "text"))
@@ -252,86 +253,18 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) or (text.startswith("-") and len(text) > 1) else text
 
 
-def write_csv(sections: list[Section], path: Path, locale: str, tz: str = "Asia/Jakarta") -> None:
-    """Sections one after another, each with its title row; UTF-8 with BOM so Excel reads it."""
+def csv_separator(locale: str, sep: str | None = None) -> str:
+    """`;` for Indonesian (Excel there reads `,` as the decimal comma), `,` for English."""
+    return sep or (";" if locale == "id" else ",")
+
+
+def write_csv(section: Section, path: Path, locale: str, tz: str = "Asia/Jakarta", sep: str | None = None) -> None:
+    """One table, its header row first, so any CSV reader takes it; UTF-8 with BOM so Excel reads it."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        for index, section in enumerate(sections):
-            if index:
-                writer.writerow([])
-            if len(sections) > 1:
-                writer.writerow([section.title])
-            writer.writerow(section.headers)
-            for row in section.rows:
-                writer.writerow([_csv_safe(cell_text(v, k, locale, tz)) for v, k in zip(row, section.kinds,
-                                                                                         strict=True)])
-
-
-XLSX_HEADER_FILL = "1F4E79"  # dark blue with white bold text: readable printed in grey too
-XLSX_MAX_WIDTH = 60  # characters; long summaries wrap instead of making a metre-wide column
-
-
-def _xlsx_value(value: Any, kind: str, locale: str, tz: str) -> Any:
-    if value is None:
-        return None if kind in ("int", "num", "pct") else "-"
-    if kind == "dt":
-        return datetime.fromisoformat(value).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-    if kind in ("int", "num", "pct"):
-        return value
-    return str(value)
-
-
-def _fill_sheet(sheet, section: Section, locale: str, tz: str, first_row: int = 1) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    formats = {"dt": "dd/mm/yyyy hh:mm", "pct": '0.0"%"', "num": "0.0#", "int": "0"}
-    widths = [len(h) for h in section.headers]
-    for col, header in enumerate(section.headers, start=1):
-        cell = sheet.cell(first_row, col, header)
-        cell.data_type = "s"
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor=XLSX_HEADER_FILL)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for r, row in enumerate(section.rows, start=first_row + 1):
-        for c, (value, kind) in enumerate(zip(row, section.kinds, strict=True), start=1):
-            cell = sheet.cell(r, c, _xlsx_value(value, kind, locale, tz))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # a citizen's "=..." stays text, never a formula
-            if kind in formats:
-                cell.number_format = formats[kind]
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            widths[c - 1] = max(widths[c - 1], len(cell_text(value, kind, locale, tz)))
-    for col, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 6), XLSX_MAX_WIDTH)
-    sheet.freeze_panes = sheet.cell(first_row + 1, 1).coordinate
-    if section.rows:
-        sheet.auto_filter.ref = f"A{first_row}:{get_column_letter(len(section.headers))}{first_row + len(section.rows)}"
-
-
-def write_xlsx(sheets: list[Section], summary: Section, path: Path, locale: str, title: str,
-               subtitle: str, tz: str = "Asia/Jakarta") -> None:
-    """A summary sheet first (title, period, figures), then one sheet per section with a bold
-    filled header row that stays frozen, column widths fitted to the content, A4 landscape."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    front = book.active
-    front.title = w("sheet_summary", locale)[:31]
-    front["A1"], front["A2"] = scrub(title), scrub(subtitle)
-    front["A1"].font, front["A2"].font = Font(bold=True, size=14), Font(italic=True)
-    _fill_sheet(front, summary, locale, tz, first_row=4)
-    for section in sheets:
-        sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", section.title)[:31])
-        _fill_sheet(sheet, section, locale, tz)
-        sheet.oddHeader.center.text = scrub(f"{title} - {subtitle}")
-    for sheet in book.worksheets:
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    book.save(path)
+        writer = csv.writer(handle, delimiter=csv_separator(locale, sep))
+        writer.writerow(section.headers)
+        for row in section.rows:
+            writer.writerow([_csv_safe(cell_text(v, k, locale, tz)) for v, k in zip(row, section.kinds, strict=True)])
 
 
 # --- whole reports --------------------------------------------------------------------------------
@@ -359,28 +292,42 @@ def write_json(data: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def write_daily(recap: dict[str, Any], fmt: str, path: Path, locale: str, office_short: str) -> None:
-    """The daily recap as csv, xlsx or json at `path`."""
-    table, summary = daily_section(recap, locale), daily_summary(recap, locale)
+def write_daily(recap: dict[str, Any], fmt: str, path: Path, locale: str, office_short: str, *,
+                sep: str | None = None, summary: bool = False, pdf: dict[str, Any] | None = None) -> None:
+    """The daily recap as csv (the rows, or with `summary` the summary table), xlsx, pdf or json at
+    `path`; `pdf` carries what the letterhead needs (office, recap settings, printed_by, now)."""
+    table, figures = daily_section(recap, locale), daily_summary(recap, locale)
     tz = recap["timezone"]
     if fmt == "csv":
-        write_csv([table, summary], path, locale, tz)
+        write_csv(figures if summary else table, path, locale, tz, sep)
     elif fmt == "xlsx":
-        write_xlsx([table], summary, path, locale, *daily_titles(recap, locale, office_short), tz=tz)
+        from ticketing.reports.xlsx import write_xlsx
+
+        write_xlsx([table], figures, path, locale, *daily_titles(recap, locale, office_short), tz=tz)
+    elif fmt == "pdf" and pdf is not None:
+        from ticketing.reports.pdf_daily import write_daily_pdf
+
+        write_daily_pdf(recap, table, figures, path, locale, **pdf)
     elif fmt == "json":
         write_json(recap, path)
     else:
-        raise ValueError(f"format {fmt!r} tidak tersedia untuk rekap harian: pilih table, csv, xlsx atau json")
+        raise ValueError(f"format {fmt!r} tidak tersedia untuk rekap harian: pilih table, csv, xlsx, pdf atau json")
 
 
 def write_monthly(recap: dict[str, Any], fmt: str, path: Path, locale: str, notes: dict[str, list[str]],
-                  office, recap_cfg: dict[str, Any], printed_by: str, now: datetime) -> None:
-    """The monthly report as csv, xlsx, pdf or json at `path`."""
+                  office, recap_cfg: dict[str, Any], printed_by: str, now: datetime, *, sep: str | None = None,
+                  section: str = "summary") -> None:
+    """The monthly report as csv (one section, the summary by default), xlsx, pdf or json at `path`."""
     sections = monthly_sections(recap, locale, notes)
     tz = recap["timezone"]
     if fmt == "csv":
-        write_csv(sections, path, locale, tz)
+        by_key = {s.key: s for s in sections}
+        if section not in by_key:
+            raise ValueError(f"bagian {section!r} tidak ada: pilih {', '.join(by_key)}")
+        write_csv(by_key[section], path, locale, tz, sep)
     elif fmt == "xlsx":
+        from ticketing.reports.xlsx import write_xlsx
+
         write_xlsx(sections[1:], sections[0], path, locale, *monthly_titles(recap, locale, office.short_name), tz=tz)
     elif fmt == "pdf":
         from ticketing.reports.pdf import write_monthly_pdf
@@ -390,3 +337,7 @@ def write_monthly(recap: dict[str, Any], fmt: str, path: Path, locale: str, note
         write_json(dict(recap, notes=notes), path)
     else:
         raise ValueError(f"format {fmt!r} tidak tersedia untuk laporan bulanan: pilih table, csv, xlsx, pdf atau json")
+
+
+MONTHLY_SECTION_KEYS = ("summary", "by_status", "by_channel", "by_kind", "by_category", "by_bidang", "top_topics",
+                        "daily_counts", "kendala", "rekomendasi")

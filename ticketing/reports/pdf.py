@@ -54,19 +54,67 @@ def _styles():
     }
 
 
-def letterhead(office, recap_cfg: RecapSettings, styles) -> list:
-    """Kop surat: the regional government, the office name, its address, a double rule."""
-    from reportlab.platypus import HRFlowable, Paragraph, Spacer
+LOGO_SIZE = 2.1  # cm: the regional emblem beside the letterhead's three lines
 
-    parts = [Paragraph(pdf_text(recap_cfg.letterhead_authority),
-                       styles["kop1"])]
-    parts.append(Paragraph(pdf_text((recap_cfg.letterhead_office or office.name).upper()), styles["kop2"]))
+
+def letterhead(office, recap_cfg: RecapSettings, styles) -> list:
+    """Kop surat: the regional government, the office name, its address and contact line, the
+    logo on the left when configured, a double rule."""
+    from reportlab.lib.units import cm
+    from reportlab.platypus import HRFlowable, Image, Paragraph, Spacer, Table, TableStyle
+
+    lines = [Paragraph(pdf_text(recap_cfg.letterhead_authority), styles["kop1"]),
+             Paragraph(pdf_text((recap_cfg.letterhead_office or office.name).upper()), styles["kop2"])]
     for line in (office.address, recap_cfg.letterhead_contact):
         if line:
-            parts.append(Paragraph(pdf_text(line), styles["kop3"]))
+            lines.append(Paragraph(pdf_text(line), styles["kop3"]))
+    parts: list = lines
+    logo = logo_path(recap_cfg)
+    if logo is not None:
+        image = Image(str(logo), width=LOGO_SIZE * cm, height=LOGO_SIZE * cm, kind="proportional")
+        head = Table([[image, lines, ""]], colWidths=[LOGO_SIZE * cm + 4, None, LOGO_SIZE * cm + 4])
+        head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        parts = [head]
     parts += [Spacer(1, 3), HRFlowable(width="100%", thickness=2.2, color="black", spaceAfter=1.2),
               HRFlowable(width="100%", thickness=0.6, color="black", spaceAfter=8)]
     return parts
+
+
+def logo_path(recap_cfg: RecapSettings) -> Path | None:
+    """The configured logo when it is a readable file (a missing one is reported, not fatal)."""
+    if not recap_cfg.logo:
+        return None
+    path = Path(recap_cfg.logo)
+    return path if path.is_file() else None
+
+
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def report_number(recap_cfg: RecapSettings, period: str) -> str:
+    """`400.14/123/XI/2026` from `report_number: "400.14/123/{month_roman}/{year}"`."""
+    if not recap_cfg.report_number:
+        return ""
+    year, month = (int(x) for x in period.split("-"))
+    try:
+        return recap_cfg.report_number.format(year=year, month=f"{month:02d}", month_roman=ROMAN_MONTHS[month - 1])
+    except (KeyError, IndexError, ValueError):
+        return recap_cfg.report_number  # a brace the template did not mean: printed as written
+
+
+SIGN_OFF_KEYS = (("office", "head_name"), ("office", "head_nip"), ("office", "complaint_admin_name"),
+                 ("office", "complaint_admin_nip"), ("recap", "report_number"), ("recap", "letterhead_contact"))
+
+
+def missing_sign_off(office, recap_cfg: RecapSettings) -> list[str]:
+    """The config keys a signable report still lacks (`office.head_name`, ...; a logo that is set but
+    not found). The report is written anyway: the command warns on stderr."""
+    sections = {"office": office, "recap": recap_cfg}
+    missing = [f"{section}.{key}" for section, key in SIGN_OFF_KEYS if not getattr(sections[section], key)]
+    if recap_cfg.logo and logo_path(recap_cfg) is None:
+        missing.append(f"recap.logo ({recap_cfg.logo})")
+    return missing
 
 
 def section_table(section: Section, styles, locale: str, widths: list[float] | None = None,
@@ -76,13 +124,17 @@ def section_table(section: Section, styles, locale: str, widths: list[float] | N
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     head = [Paragraph(f"<b>{pdf_text(h)}</b>", styles["cell"]) for h in section.headers]
-    body = [[Paragraph(pdf_text(cell_text(v, k, locale)), styles["cell"]) if k == "text"
-             else pdf_plain(cell_text(v, k, locale)) for v, k in zip(row, section.kinds,
-                                                                                          strict=True)]
+    # text and dates wrap inside their cell (a date over its time); identifiers and numbers never do
+    body = [[Paragraph(pdf_text(cell_text(v, k, locale)), styles["cell"]) if k in ("text", "dt")
+             else pdf_plain(cell_text(v, k, locale)) for v, k in zip(row, section.kinds, strict=True)]
             for row in section.rows]
+    empty = not body
+    if empty:  # a header over nothing reads as a table that failed to print
+        body = [[Paragraph(f"<i>{pdf_text(w('no_data', locale))}</i>", styles["cell"])] + [""] * (len(head) - 1)]
     table = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    numeric = [i for i, k in enumerate(section.kinds) if k != "text"]
-    style = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#7F7F7F")),
+    numeric = [i for i, k in enumerate(section.kinds) if k not in ("text", "ref", "dt")]
+    style = [*([("SPAN", (0, 1), (-1, 1))] if empty else []),
+             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#7F7F7F")),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_FILL)),
              ("FONT", (0, 1), (-1, -1), "Helvetica", font_size), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
@@ -103,11 +155,27 @@ def _legend(pairs: list[tuple[str, str]], x: float, y: float):
     return legend
 
 
+def no_data(title: str, locale: str, width: float, height: float = 60):
+    """A chart's title over *tidak ada data*: axes around nothing read as a broken chart."""
+    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.lib import colors
+
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 12, pdf_plain(title), fontName="Helvetica-Bold", fontSize=9))
+    drawing.add(Rect(0, 4, width, height - 24, strokeColor=colors.HexColor("#BFBFBF"), fillColor=None))
+    drawing.add(String(width / 2, (height - 20) / 2, pdf_plain(w("no_data", locale)), fontName="Helvetica-Oblique",
+                       fontSize=9, textAnchor="middle", fillColor=colors.HexColor("#595959")))
+    return drawing
+
+
 def daily_chart(recap: dict[str, Any], locale: str, width: float = 480, height: float = 170):
     """Stacked bars: complaints per day, one colour per channel."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib import colors
+
+    if not any(d["total"] for d in recap["daily"]):
+        return no_data(w("chart_daily", locale), locale, width)
 
     channels = recap["channels"] or ["-"]
     drawing = Drawing(width, height)
@@ -140,12 +208,14 @@ def bidang_chart(recap: dict[str, Any], locale: str, width: float = 480, height:
     from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib import colors
 
-    rows = [b for b in recap["by_bidang"] if b["met"] + b["late"] + b["overdue"]] or recap["by_bidang"][:1]
+    rows = [b for b in recap["by_bidang"] if b["met"] + b["late"] + b["overdue"]]
+    if not rows:
+        return no_data(w("chart_bidang", locale), locale, width)
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 30, 42, width - 40, height - 72
-    chart.data = [[b[code] for b in rows] or [0] for code in TIMING_COLOURS]
-    chart.categoryAxis.categoryNames = [pdf_plain(label_of("bidang", b["code"], locale)) for b in rows] or ["-"]
+    chart.data = [[b[code] for b in rows] for code in TIMING_COLOURS]
+    chart.categoryAxis.categoryNames = [pdf_plain(label_of("bidang", b["code"], locale)) for b in rows]
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = "Helvetica"
     chart.categoryAxis.labels.fontSize = chart.valueAxis.labels.fontSize = 8
     top = max((max(b["met"], b["late"], b["overdue"]) for b in rows), default=0)
@@ -231,14 +301,16 @@ def write_monthly_pdf(recap: dict[str, Any], sections: list[Section], path: Path
     """Render the monthly report to `path`."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
-    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     styles = _styles()
     by_key = {s.key: s for s in sections}
     year, month = (int(x) for x in recap["period"].split("-"))
     period_name = f"{MONTHS_LONG.get(locale, MONTHS_LONG['id'])[month - 1]} {year}"
     title = w("monthly_title", locale)
+    number = report_number(recap_cfg, recap["period"])
     story = [*letterhead(office, recap_cfg, styles), Paragraph(pdf_text(title.upper()), styles["title"]),
+             *([Paragraph(pdf_text(f"{w('number', locale)}: {number}"), styles["sub"])] if number else []),
              Paragraph(pdf_text(f"{w('period', locale)}: {period_name}"), styles["sub"]),
              Paragraph(pdf_text(w("meeting", locale)), styles["sub"]), Spacer(1, 8)]
 
@@ -260,9 +332,10 @@ def write_monthly_pdf(recap: dict[str, Any], sections: list[Section], path: Path
                             daily_strip(recap, locale)]),
               KeepTogether([heading("F", w("top_topics", locale)),
                             section_table(by_key["top_topics"], styles, locale, [30, 150, 110, 60, 50])])]
-    story += [heading("G", w("kendala", locale)), section_table(by_key["kendala"], styles, locale, [30, 450])]
-    # The last notes and the signatures stay on one page: a sign-off alone on a page invites doubt.
-    story += [CondPageBreak(7 * cm), KeepTogether([
+    # The two closing sections and the signatures stay on one page: a sign-off alone (or under a
+    # lone heading) on the last page invites doubt about what was signed.
+    story += [KeepTogether([
+        heading("G", w("kendala", locale)), section_table(by_key["kendala"], styles, locale, [30, 450]),
         heading("H", w("rekomendasi", locale)), section_table(by_key["rekomendasi"], styles, locale, [30, 450]),
         Spacer(1, 16), sign_off(office, recap_cfg, locale, now, styles)])]
 
@@ -272,10 +345,36 @@ def write_monthly_pdf(recap: dict[str, Any], sections: list[Section], path: Path
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.drawString(2 * cm, 1.2 * cm, pdf_plain(footer))
-        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"{w('page', locale)} {doc.page}")
         canvas.restoreState()
 
     document = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.5 * cm,
                                  bottomMargin=2 * cm, title=f"{title} {period_name}", author=office.name,
                                  subject=w("meeting", locale), creator="aduan")
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page,
+                   canvasmaker=numbered_canvas(w("page_of", locale), A4[0] - 2 * cm, 1.2 * cm))
+
+
+def numbered_canvas(template: str, right: float, bottom: float):
+    """A canvas that holds every page until the end, then stamps *Halaman N dari M* on each: the
+    total is only known once the story is laid out."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for number, page in enumerate(self._held, start=1):
+                self.__dict__.update(page)
+                self.setFont("Helvetica", 7.5)
+                self.drawRightString(right, bottom, template.format(n=number, total=total))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 STATUS_CLASSES = ("done", "in_progress", "pending")  # selesai / dalam proses / belum ditindaklanjuti
 TIMING_CODES = ("met", "late", "overdue", "running", "none")
 TOP_TOPICS = 5  # how many category x kind pairs the report lists; a meeting discusses a handful
-SHORT_TEXT = 80  # characters of summary / answer per recap row: a recap line, not the thread
 IN_CHUNK = 900  # ids per IN (...) list, under SQLite's bound-parameter limit
 
 
@@ -186,7 +185,8 @@ def _iso(value: datetime | None, end: datetime) -> str | None:
 
 def daily_rows(session: Session, calendar: OfficeCalendar, start: datetime, end: datetime,
                as_of: datetime) -> list[dict[str, Any]]:
-    """The day's tickets (a day's worth is small enough to load) with masked, short texts."""
+    """The day's tickets (a day's worth is small enough to load) with masked texts, in full: the
+    files are the record; only the terminal table shortens them."""
     tickets = session.execute(_rows_query(start, end, as_of)).mappings().all()
     ids = [r["id"] for r in tickets]
     escalations = _escalations(session, ids, start, end)
@@ -200,12 +200,12 @@ def daily_rows(session: Session, calendar: OfficeCalendar, start: datetime, end:
         rows.append({
             "no": number, "id": r["id"], "ref": r["ref"], "received_at": r["received_at"].isoformat(),
             "channel": r["channel"], "channel_name": r["channel_name"], "account": mask_handle(account),
-            "kind": r["kind"], "category": r["category"], "summary": scrub(r["summary"], SHORT_TEXT),
+            "kind": r["kind"], "category": r["category"], "summary": scrub(r["summary"]),
             "bidang": r["bidang"], "forwarded_at": _iso(first_escalation, end), "forwarded_on_day": escalated_today,
             "answered_at": _iso(r["answered_at"], end), "closed_at": _iso(r["closed_at"], end),
             "due_at": r["due_at"].isoformat() if r["due_at"] else None, "working_days": days,
             "working_hours": hours, "timing": r["timing"], "status": r["status"],
-            "close_reason": r["close_reason"], "answer": scrub(answers.get(r["id"], ""), SHORT_TEXT),
+            "close_reason": r["close_reason"], "answer": scrub(answers.get(r["id"], "")),
             "recapped_at": r["recapped_at"].isoformat() if r["recapped_at"] else None,
         })
     return rows
@@ -307,7 +307,9 @@ def daily_job(app, now: datetime) -> Path | None:
         if not _claim_day(session, key, text, now):
             return None
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_daily(data, fmt, path, app.locale, app.settings.office.short_name)
+        write_daily(data, fmt, path, app.locale, app.settings.office.short_name,
+                    pdf={"office": app.settings.office, "recap_cfg": app.settings.recap, "printed_by": "aduan",
+                         "now": now})
         record_export(session, "system", now, "daily", today.isoformat(), fmt, path, len(data["rows"]))
         return path
 

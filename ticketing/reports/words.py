@@ -36,7 +36,8 @@ WORDS: dict[str, dict[str, str]] = {
         "none": "-", "wd_short": "HK", "hours": "jam", "dismissed_because": "Ditutup", "past_due": "Lewat batas waktu",
         "waiting_bidang": "Menunggu jawaban Bidang", "bidang_answered": "Jawaban bidang masuk, belum diteruskan",
         "period": "Periode", "as_of": "Keadaan per", "end_of_period": "akhir periode",
-        "printed_by": "Dicetak oleh", "page": "Halaman",
+        "printed_by": "Dicetak oleh", "page": "Halaman", "page_of": "Halaman {n} dari {total}",
+        "number": "Nomor", "no_data": "tidak ada data",
         "uncategorised": "Belum dikategorikan", "no_bidang": "Belum ditentukan",
         "no_rows": "Tidak ada tiket pada tanggal ini.",
         "chart_daily": "Jumlah pengaduan per hari menurut kanal", "chart_bidang": "Ketepatan waktu menurut bidang",
@@ -73,7 +74,8 @@ WORDS: dict[str, dict[str, str]] = {
         "none": "-", "wd_short": "WD", "hours": "h", "dismissed_because": "Dismissed", "past_due": "Past due since",
         "waiting_bidang": "Waiting for the answer of division", "bidang_answered": "Division answered, not yet sent",
         "period": "Period", "as_of": "As of", "end_of_period": "end of period",
-        "printed_by": "Printed by", "page": "Page",
+        "printed_by": "Printed by", "page": "Page", "page_of": "Page {n} of {total}",
+        "number": "Number", "no_data": "no data",
         "uncategorised": "Uncategorised", "no_bidang": "Not assigned", "no_rows": "No tickets on this date.",
         "chart_daily": "Complaints per day by channel", "chart_bidang": "Timeliness by division",
         "acknowledged": "Acknowledged by,", "prepared_by": "Complaint administrator", "nip": "NIP",
@@ -97,7 +99,8 @@ CATEGORIES = {"ktp-el": "KTP-el", "ktp": "KTP-el", "kk": "KK", "kia": "KIA", "ik
               "status-anak": "Status anak, nama, WN", "layanan-online": "Layanan online",
               "antrean": "Antrean, jam layanan", "pungli": "Pungli/calo",
               "pungli-perilaku-petugas": "Pungli, calo, perilaku petugas", "bukan-kewenangan": "Bukan kewenangan"}
-BIDANG = {"DAFDUK": "Dafduk", "CAPIL": "Capil", "PIAK": "PIAK", "PDIP": "PDIP", "SEKRETARIAT": "Sekretariat"}
+# Bidang are shown by their codes, as the inbox shows them and as `--bidang` / `escalate --to` take them.
+BIDANG = {"DAFDUK": "DAFDUK", "CAPIL": "CAPIL", "PIAK": "PIAK", "PDIP": "PDIP", "SEKRETARIAT": "SEKRETARIAT"}
 
 
 def w(key: str, locale: str = "id") -> str:
@@ -122,5 +125,6 @@ def label_of(what: str, code: str | None, locale: str = "id") -> str:
     """Category and bidang names; unknown codes are shown as they are, missing ones named."""
     if not code:
         return w("uncategorised" if what == "category" else "no_bidang", locale)
-    table = CATEGORIES if what == "category" else BIDANG
-    return table.get(code, table.get(code.lower(), code))
+    if what != "category":
+        return BIDANG.get(code.upper(), code)
+    return CATEGORIES.get(code, CATEGORIES.get(code.lower(), code))

@@ -41,6 +41,43 @@ LABELS: dict[str, dict[TicketStatus, str]] = {
 
 CLOSE_REASONS = ("spam", "duplikat", "terima-kasih", "bukan-kewenangan")
 
+# What `--status` accepts besides the codes: the labels (either language) and the commands that lead
+# to a status. `closed` is every finished ticket, `Selesai` (resolve) and `Ditutup` (close) alike,
+# as `gh issue list --state closed` lists completed and not-planned issues: so `--status closed`
+# finds what `aduan close` closed; `selesai` / `ditutup` pick one of the two.
+STATUS_WORDS: dict[str, tuple[TicketStatus, ...]] = {
+    "reopen": (S.NEW,), "escalate": (S.ESCALATED,), "answer": (S.FOLLOWED_UP,), "followed-up": (S.FOLLOWED_UP,),
+    "reply": (S.ANSWERED,), "resolve": (S.CLOSED,), "resolved": (S.CLOSED,), "close": (S.DISMISSED,),
+    "dismiss": (S.DISMISSED,), "closed": (S.CLOSED, S.DISMISSED),
+    "open": tuple(sorted(OPEN_STATUSES)), "terbuka": tuple(sorted(OPEN_STATUSES)),
+    "all": tuple(S), "semua": tuple(S),
+}
+
+
+def status_choices() -> list[str]:
+    """Every word `--status` takes, for its help and its refusal."""
+    words = [s.value for s in S] + [lab.lower() for labels in LABELS.values() for lab in labels.values()]
+    return list(dict.fromkeys([*words, *STATUS_WORDS]))
+
+
+def parse_statuses(values: list[str]) -> list[str]:
+    """Codes, labels (`Selesai`, `followed up`) and command words to status codes; ValueError names
+    the words that are none of these."""
+    by_label = {lab.casefold(): (code,) for labels in LABELS.values() for code, lab in labels.items()}
+    found: list[str] = []
+    unknown = []
+    for value in values:
+        key = value.strip().casefold().replace("_", " ")
+        codes = (STATUS_WORDS.get(key) or STATUS_WORDS.get(key.replace(" ", "-")) or by_label.get(key)
+                 or tuple(s for s in S if s.value == key.replace(" ", "_")))
+        if not codes:
+            unknown.append(value)
+        found += [c.value for c in codes if c.value not in found]
+    if unknown:
+        raise ValueError(", ".join(unknown))
+    return found
+
+
 def label(status: str, locale: str = "id") -> str:
     try:
         return LABELS.get(locale, LABELS["id"])[TicketStatus(status)]

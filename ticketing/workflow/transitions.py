@@ -60,8 +60,10 @@ def change_status(session: Session, ticket: Ticket, target: TicketStatus, actor:
     current = TicketStatus(ticket.status)
     if target not in TRANSITIONS[current]:
         allowed = ", ".join(label(s) for s in sorted(TRANSITIONS[current])) or "-"
+        from ticketing.i18n import event_label
+
         raise InvalidTransition(
-            f"tiket {ticket.ref} berstatus {label(current)}; tidak bisa '{action}' "
+            f"tiket {ticket.ref} berstatus {label(current)}; tidak bisa {event_label(action).lower()} "
             f"(ke {label(target)}). Dari {label(current)} hanya bisa ke: {allowed}"
         )
     ticket.status = target.value

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from ticketing.intake.summary import without_leading_mentions
 from ticketing.privacy.safety import display_handle, mask_sensitive
 from ticketing.sla.tracking import sla_state
 from ticketing.store import search
@@ -137,7 +138,7 @@ def ticket_summary(ticket: Ticket, contact: str, now: datetime, warn_before: tim
         "channel_type": ticket.channel_type,
         "status": ticket.status, "status_label": label(ticket.status, locale), "kind": ticket.kind,
         "category": ticket.category, "bidang": ticket.bidang, "contact": show(contact),
-        "summary": show(ticket.summary), "assignee": ticket.assignee,
+        "summary": show(without_leading_mentions(ticket.summary)), "assignee": ticket.assignee,
         "received_at": iso(ticket.received_at), "due_at": iso(ticket.due_at),
         "sla_state": state, "sla_remaining": remaining,
         "message_count": ticket.message_count, "tags": parse_flags(ticket.tags),
@@ -176,21 +177,28 @@ def inbox(session: Session, filters: InboxFilter, now: datetime, warn_before: ti
             for t in tickets]
 
 
-def status_counts(session: Session) -> dict[str, int]:
+def _escalated_to(query, bidang: str | None):
+    """A teknis officer's header counts cover what their inbox lists: tickets escalated to their bidang."""
+    if not bidang:
+        return query
+    return query.where(Ticket.id.in_(sa.select(Escalation.ticket_id).where(Escalation.bidang == bidang.upper())))
+
+
+def status_counts(session: Session, escalated_to: str | None = None) -> dict[str, int]:
     """Open tickets per status, for the inbox header (an index range, not a table scan)."""
     open_codes = [s.value for s in OPEN_STATUSES]
-    rows = session.execute(sa.select(Ticket.status, sa.func.count()).where(Ticket.status.in_(open_codes))
-                           .group_by(Ticket.status))
+    rows = session.execute(_escalated_to(sa.select(Ticket.status, sa.func.count()).where(
+        Ticket.status.in_(open_codes)), escalated_to).group_by(Ticket.status))
     counts = {code: 0 for code in open_codes}
     counts.update(dict(rows.all()))
     return counts
 
 
-def overdue_count(session: Session, now: datetime) -> int:
+def overdue_count(session: Session, now: datetime, escalated_to: str | None = None) -> int:
     """Open tickets past their due time: one index range per open status."""
     open_codes = [s.value for s in OPEN_STATUSES]
-    return session.execute(sa.select(sa.func.count()).select_from(Ticket).where(
-        Ticket.status.in_(open_codes), Ticket.due_at <= now)).scalar() or 0
+    return session.execute(_escalated_to(sa.select(sa.func.count()).select_from(Ticket).where(
+        Ticket.status.in_(open_codes), Ticket.due_at <= now), escalated_to)).scalar() or 0
 
 
 def channels_needing_reauth(session: Session) -> list[str]:
