@@ -17,10 +17,6 @@ def without_leading_mentions(text: str | None) -> str:
     return rest if rest.strip() else value
 
 
-def summary_of(text: str | None) -> str:
-    return without_leading_mentions(text)[:SUMMARY_CHARS]
-
-
 def ticket_summary(message) -> str:
     """The inbox's one line for a new ticket: a mail's subject leads (staff scan subjects), then the
     text without its leading @mentions."""
