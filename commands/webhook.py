@@ -28,9 +28,8 @@ def serve(
 @webhook_app.command("process")
 def process(ctx: typer.Context) -> None:
     """Proses webhook yang tersimpan tetapi belum diolah (pemulihan setelah gangguan)."""
-    from ticketing.webhooks.queue import process_pending
-
     from ticketing.privacy.safety import safe_terminal_text
+    from ticketing.webhooks.queue import process_pending
 
     app = app_of(ctx)
     total, failed, dead = 0, 0, 0
