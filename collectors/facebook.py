@@ -358,10 +358,10 @@ class FacebookCollector(GraphCollector):
 
     def parse_webhook(self, payload: Any):
         """A Messenger webhook body (`aduan webhook serve`); threads match the poller's."""
-        from collectors.meta_webhook import conversation_resolver, parse_messaging
+        from collectors.meta_events import conversation_resolver, parse_messaging
 
         resolve = conversation_resolver(self.client, self.settings.page_id, "messenger")
-        return parse_messaging(self.name, payload, "page", {self.settings.page_id}, resolve)
+        return parse_messaging(self.name, payload, "page", {self.settings.page_id}, resolve, self.locale)
 
     def check(self) -> str:
         info = self.client.get(self.settings.page_id, {"fields": "id,name"})

@@ -203,11 +203,26 @@ class InstagramCollector(GraphCollector):
         return SendResult(str(result["id"]), result)
 
     def parse_webhook(self, payload: Any):
-        """An Instagram messaging webhook body; threads match the poller's conversation ids."""
-        from collectors.meta_webhook import conversation_resolver, parse_messaging
+        """An Instagram webhook body: DMs (threads match the poller's conversation ids), and the
+        `comments` and `mentions` fields, which land on the media's thread as the poller's do."""
+        from collectors.meta_events import conversation_resolver, parse_messaging
 
         resolve = conversation_resolver(self.client, self.settings.page_id, "instagram")
-        return parse_messaging(self.name, payload, "instagram", {self.settings.ig_user_id}, resolve)
+        return parse_messaging(self.name, payload, "instagram", {self.settings.ig_user_id}, resolve, self.locale,
+                               changes=self._webhook_change)
+
+    def _webhook_change(self, entry: dict, change: Any, parsed) -> None:
+        from collectors.instagram_webhook import comment_change, mention_change
+
+        field = change.get("field") if isinstance(change, dict) else None
+        if field == "comments" or field == "live_comments":
+            parsed.messages.append(comment_change(self, entry, change))
+        elif field == "mentions":
+            parsed.messages.append(mention_change(self, entry, change))
+        elif field == "story_insights":
+            parsed.skipped.append("story insights: statistics, not a message")
+        else:
+            raise ValueError(f"`{str(field)[:40]}` change is not handled")
 
     def check(self) -> str:
         info = self.client.get(self.settings.ig_user_id, {"fields": "id,username,name"})

@@ -37,8 +37,9 @@ def collector_class(type_name: str) -> type[Collector]:
 
 
 def build_collector(channel: ChannelSettings, environ: Mapping[str, str] | None = None,
-                    clock: Clock | None = None) -> Collector:
-    """Validate the channel's own section with its collector's settings model and construct it."""
+                    clock: Clock | None = None, locale: str | None = None) -> Collector:
+    """Validate the channel's own section with its collector's settings model and construct it;
+    `locale` is the office's UI language (placeholders of messages without text)."""
     cls = collector_class(channel.type)
     section = channel.section()
     settings = section
@@ -55,4 +56,7 @@ def build_collector(channel: ChannelSettings, environ: Mapping[str, str] | None 
                 for e in exc.errors()
             )
             raise InvalidSection(f"invalid channel configuration: {problems}") from None
-    return cls(channel.name, settings, environ, clock=clock)
+    collector = cls(channel.name, settings, environ, clock=clock)
+    if locale:
+        collector.locale = locale
+    return collector

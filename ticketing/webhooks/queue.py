@@ -177,7 +177,8 @@ def parser_for(app, source: str):
     """The collector that understands `source`'s payloads (a configured channel name)."""
     from ticketing.contract.registry import build_collector
 
-    return build_collector(app.settings.channel(source), app.environ)
+    return build_collector(app.settings.channel(source), app.environ, clock=app.now,
+                           locale=app.settings.office.locale)
 
 
 def _parse(app, delivery_ids: list[int], result: ProcessResult) -> list[tuple[int, str, object, object]]:

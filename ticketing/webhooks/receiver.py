@@ -104,7 +104,8 @@ def webhook_channels(app) -> dict:
     found = {}
     for channel in app.settings.channels:
         if channel.enabled and collector_class(channel.type).receives_webhooks:
-            found[channel.name] = build_collector(channel, app.environ, clock=app.now)
+            found[channel.name] = build_collector(channel, app.environ, clock=app.now,
+                                                  locale=app.settings.office.locale)
     return found
 
 
