@@ -197,7 +197,8 @@ def _parse(app, delivery_ids: list[int], result: ProcessResult) -> list[tuple[in
             if row.source not in collectors:
                 collectors[row.source] = parser_for(app, row.source)
             collector = collectors[row.source]
-            parsed = collector.parse_webhook(json.loads(row.payload))
+            # removeprefix: rows stored before bodies were decoded on receipt may keep a BOM
+            parsed = collector.parse_webhook(json.loads(row.payload.removeprefix("\ufeff")))
             base_dir = Path(getattr(collector.settings, "attachments_dir", "attachments"))
             attachments = _save_media(collector, parsed, base_dir) if parsed.media else {}
             for message in parsed.messages:
