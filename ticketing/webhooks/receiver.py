@@ -139,7 +139,7 @@ def create_app(app, process: bool = True) -> Starlette:
             log.warning("webhook %s: refused (%s)", name, exc.reason)
             return refusal(exc.status)
         except ClientDisconnect:
-            log.info("webhook %s: client disconnected before the body was complete", name)
+            log.warning("webhook %s: client disconnected before the body was complete", name)
             return PlainTextResponse("client disconnected", status_code=400)
         from starlette.concurrency import run_in_threadpool
 
