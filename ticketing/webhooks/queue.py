@@ -181,7 +181,7 @@ def parser_for(app, source: str):
                            locale=app.settings.office.locale)
 
 
-def _parse(app, delivery_ids: list[int], result: ProcessResult) -> list[tuple[int, str, object, object]]:
+def _parse(app, delivery_ids: list[int], result: ProcessResult) -> list[tuple[int, str, object, object, str]]:
     """Parse each delivery with its channel's collector and fetch its media, outside any transaction.
 
     A row whose body or parser raises is recorded as failed and left out; the others go on."""
@@ -206,7 +206,9 @@ def _parse(app, delivery_ids: list[int], result: ProcessResult) -> list[tuple[in
         except Exception as exc:  # noqa: BLE001 - any failure of one row is that row's, recorded on it
             _fail(app, row.id, exc, result)
             continue
-        parsed_rows.append((row.id, row.source, collector, parsed))
+        for reason in parsed.skipped:
+            log.info("webhook delivery %s: skipped %s", row.id, reason)
+        parsed_rows.append((row.id, row.source, collector, parsed, row.body_sha256))
     return parsed_rows
 
 
@@ -220,7 +222,12 @@ def _process(app, parsed_rows: list, result: ProcessResult, lock) -> None:
     def work(session: Session) -> ProcessResult:
         done = ProcessResult()
         by_source: dict[str, tuple[object, list, list, list]] = {}
-        for delivery_id, source, collector, parsed in parsed_rows:
+        # Meta resends a body it is not sure we got: messages dedupe by id and statuses never go
+        # backwards, but quarantine rows would double, so a body already processed adds none.
+        seen = set(session.execute(sa.select(WebhookDelivery.source, WebhookDelivery.body_sha256).where(
+            WebhookDelivery.processed_at.is_not(None),
+            WebhookDelivery.body_sha256.in_({row[4] for row in parsed_rows}))).all())
+        for delivery_id, source, collector, parsed, digest in parsed_rows:
             claimed = session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == delivery_id,
                                                                        WebhookDelivery.processed_at.is_(None))
                                       .values(processed_at=now, attempts=WebhookDelivery.attempts + 1,
@@ -229,7 +236,9 @@ def _process(app, parsed_rows: list, result: ProcessResult, lock) -> None:
                 continue  # another processor got here first
             _collector, messages, rejects, statuses = by_source.setdefault(source, (collector, [], [], []))
             messages.extend(parsed.messages)
-            rejects.extend(parsed.quarantined)
+            if (source, digest) not in seen:
+                rejects.extend(parsed.quarantined)
+            seen.add((source, digest))
             statuses.extend(parsed.statuses)
             done.deliveries += 1
             if parsed.quarantined and not parsed.messages and not parsed.statuses:
@@ -237,8 +246,11 @@ def _process(app, parsed_rows: list, result: ProcessResult, lock) -> None:
                                 .values(error="; ".join(q.reason for q in parsed.quarantined)[:500]))
         # One ingest per channel for the whole batch: its lookups and inserts are set-based.
         for source, (collector, messages, rejects, statuses) in by_source.items():
-            ingested = ingest_batch(session, source, messages, now=now, policy=policy,
-                                    channel_type=collector.type_name, quarantined=rejects)
+            ingested = ingest_batch(session, source, [m for m in messages if not m.is_edit], now=now,
+                                    policy=policy, channel_type=collector.type_name, quarantined=rejects)
+            edits = [m for m in messages if m.is_edit]
+            if edits:  # after the originals: an edit batched with its message must find it stored
+                ingest_batch(session, source, edits, now=now, policy=policy, channel_type=collector.type_name)
             done.new_messages += ingested.new_messages
             done.quarantined += ingested.quarantined
             done.statuses += apply_statuses(session, source, statuses, now)
