@@ -141,7 +141,8 @@ def test_the_corpus_replayed_twice_through_the_receiver_lands_once(config, envir
         for replay in (1, 2):
             for path in CASES:
                 body = json.dumps(json.loads(path.read_text("utf-8"))).encode()  # Meta escapes non-ASCII
-                secret = environment["ADUAN_TEST_WA_SECRET" if path.parent.name == "whatsapp" else "ADUAN_TEST_FB_APP_SECRET"]
+                secret_env = "ADUAN_TEST_WA_SECRET" if path.parent.name == "whatsapp" else "ADUAN_TEST_FB_APP_SECRET"
+                secret = environment[secret_env]
                 answer = requests.post(f"{url}/webhook/{CHANNELS[path.parent.name]}", data=body, timeout=10,
                                        headers={"X-Hub-Signature-256": sign(body, secret),
                                                 "Content-Type": "application/json"})
