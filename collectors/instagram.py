@@ -91,7 +91,7 @@ class InstagramCollector(GraphCollector):
         lookback = timedelta(days=self.settings.initial_lookback_days)
         if self.settings.read_messages:
             reader = ConversationReader(self.client, harvest, self.settings.page_id, "instagram",
-                                        self.settings.ig_user_id, self.is_own, lookback)
+                                        self.settings.ig_user_id, self.is_own, lookback, self.locale)
             marks.conversations, truncated = reader.read(cursor.conversations, now)
             more = more or truncated
         if self.settings.read_comments:
