@@ -14,20 +14,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from collectors.graph import (
-    GraphClient,
-    GraphCollector,
-    GraphSettings,
-    Harvest,
-    Pager,
-    Watermark,
-    dated_items,
-    edge_items,
-    item_id,
-    item_text,
-    item_time,
-)
+from collectors.graph import GraphClient, GraphCollector, GraphSettings, Pager
 from collectors.graph_attachments import attachments_of, text_or_placeholder
+from collectors.graph_items import Harvest, dated_items, edge_items, item_id, item_text, item_time
+from collectors.graph_marks import Watermark
 from ticketing.contract import (
     Batch,
     CollectorError,

@@ -14,17 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from collectors.facebook import ConversationReader, finish, send_direct
-from collectors.graph import (
-    GraphCollector,
-    GraphSettings,
-    Harvest,
-    Watermark,
-    dated_items,
-    edge_items,
-    item_id,
-    item_text,
-    item_time,
-)
+from collectors.graph import GraphCollector, GraphSettings
+from collectors.graph_items import Harvest, dated_items, edge_items, item_id, item_text, item_time
+from collectors.graph_marks import Watermark
 from ticketing.contract import (
     Batch,
     CollectorError,

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from collectors.graph import GraphSettings, Watermark, parse_usage
+from collectors.graph import GraphSettings
+from collectors.graph_errors import parse_usage
+from collectors.graph_marks import Watermark
 from tests.fakes.graph_api import APP_SECRET, PAGE_ID, TOKEN, FacebookFake
 from ticketing.config import ChannelSettings
 from ticketing.contract import (
