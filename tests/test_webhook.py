@@ -263,3 +263,15 @@ def test_whatsapp_numbers_are_masked_in_the_inbox_and_ticket_view(config):
     assert inbox.json()[0]["contact"] == "62********890"
     assert shown.json()["messages"][0]["author_handle"] == "62********890"
     assert "6281234567890" not in inbox.out + shown.out
+
+
+def test_a_username_only_citizen_is_answered_by_the_business_scoped_id(config, cloud):
+    from ticketing.config import load_settings
+    from ticketing.contract import OutboundMessage
+    from ticketing.contract.registry import build_collector
+
+    collector = build_collector(load_settings(str(config), environ={}).channel("wa-test"), wa.ENV)
+    collector.send(OutboundMessage(channel="wa-test", thread_key="wa:ID.1502576394655843", text="Silakan, Kak"))
+    collector.send(OutboundMessage(channel="wa-test", thread_key="wa:6281555", text="Silakan, Pak"))
+    assert cloud.sent[0]["recipient"] == "ID.1502576394655843" and "to" not in cloud.sent[0]
+    assert cloud.sent[1]["to"] == "6281555" and "recipient" not in cloud.sent[1]

@@ -146,7 +146,8 @@ def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
     minutes = app.settings.health.webhook_backlog_minutes
     cutoff = now - timedelta(minutes=minutes)
     waiting, oldest = session.execute(sa.select(sa.func.count(), sa.func.min(WebhookDelivery.received_at)).where(
-        WebhookDelivery.processed_at.is_(None), WebhookDelivery.received_at < cutoff)).one()
+        WebhookDelivery.processed_at.is_(None), WebhookDelivery.dead_at.is_(None),
+        WebhookDelivery.received_at < cutoff)).one()
     if waiting:
         report.problems.append(Problem("webhook_backlog", "webhook", (
             f"webhook: {waiting} kiriman belum diproses lebih dari {minutes} menit (tertua "
