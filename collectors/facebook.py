@@ -14,21 +14,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from collectors.graph import (
-    GraphClient,
-    GraphCollector,
-    GraphSettings,
-    Harvest,
-    Pager,
-    Watermark,
-    dated_items,
-    edge_items,
-    item_id,
-    item_text,
-    item_time,
-)
+from collectors.graph import GraphClient, GraphCollector, GraphSettings, Pager
+from collectors.graph_attachments import attachments_of, text_or_placeholder
+from collectors.graph_items import Harvest, dated_items, edge_items, item_id, item_text, item_time
+from collectors.graph_marks import Watermark
 from ticketing.contract import (
-    Attachment,
     Batch,
     CollectorError,
     InboundMessage,
@@ -79,32 +69,21 @@ def finish(mark: Watermark, seen: list, now: datetime, pager: Pager, floor: date
     return mark.advanced(seen, now), False
 
 
-def _attachments(raw: dict) -> list[Attachment]:
-    """Attachment metadata only: Graph hands out short-lived URLs, the bytes are not fetched here."""
-    found = []
-    single = raw.get("attachment")
-    for item in edge_items(raw.get("attachments")) + ([single] if isinstance(single, dict) else []):
-        if isinstance(item, dict):
-            size = item.get("size")
-            found.append(Attachment(filename=str(item.get("name") or item.get("type") or "lampiran"),
-                                    content_type=str(item.get("mime_type") or "application/octet-stream"),
-                                    size=size if isinstance(size, int) else 0,
-                                    skipped_reason="not downloaded: Graph attachment URLs expire"))
-    return found
-
-
-def dm_message(raw: Any, channel: str, thread_key: str, account: str, own: Callable[[dict], bool]) -> InboundMessage:
-    """One Messenger or Instagram DM; the office's own messages come back with direction "out"."""
+def dm_message(raw: Any, channel: str, thread_key: str, account: str, own: Callable[[dict], bool],
+               locale: str = "id") -> InboundMessage:
+    """One Messenger or Instagram DM; the office's own messages come back with direction "out".
+    An attachment-only DM gets placeholders in the UI language as its text."""
     mid = item_id(raw, "message")
     sent_at = item_time(raw, "created_time", "message")
     sender = raw.get("from")
     if not isinstance(sender, dict) or not sender.get("id"):
         raise PayloadError("message without a sender", raw, mid)
     return InboundMessage(
-        channel=channel, external_id=mid, thread_key=thread_key, text=item_text(raw, "message", "message"),
+        channel=channel, external_id=mid, thread_key=thread_key,
+        text=text_or_placeholder(item_text(raw, "message", "message"), raw, locale),
         sent_at=sent_at, author_id=str(sender["id"]), author_handle=str(sender.get("username") or ""),
         author_name=str(sender.get("name") or ""), account=account, is_private=True,
-        direction="out" if own(sender) else "in", raw=raw, attachments=_attachments(raw))
+        direction="out" if own(sender) else "in", raw=raw, attachments=attachments_of(raw))
 
 
 @dataclass
@@ -118,6 +97,7 @@ class ConversationReader:
     account: str
     own: Callable[[dict], bool]
     lookback: timedelta
+    locale: str = "id"
 
     def read(self, mark: Watermark, now: datetime) -> tuple[Watermark, bool]:
         """The new mark, and whether the page budget ran out (the next fetch then goes on)."""
@@ -155,8 +135,8 @@ class ConversationReader:
                         continue
                 except CollectorError:
                     pass  # dm_message quarantines it with the reason
-                self.harvest.add(lambda raw=raw: dm_message(raw, self.harvest.channel, cid, self.account, self.own),
-                                 raw)
+                self.harvest.add(lambda raw=raw: dm_message(raw, self.harvest.channel, cid, self.account, self.own,
+                                                            self.locale), raw)
             if older:
                 return
 
@@ -231,6 +211,7 @@ class FeedReader:
     harvest: Harvest
     channel: str
     settings: FacebookSettings
+    locale: str = "id"
 
     def read(self, mark: Watermark, now: datetime) -> tuple[Watermark, bool]:
         size = self.settings.page_size
@@ -261,9 +242,10 @@ class FeedReader:
         if not mark.covers(created, pid):
             seen.append((created, pid))
             self.harvest.add(lambda: InboundMessage(
-                channel=self.channel, external_id=pid, thread_key=pid, text=item_text(post, "message", "post"),
+                channel=self.channel, external_id=pid, thread_key=pid,
+                text=text_or_placeholder(item_text(post, "message", "post"), post, self.locale),
                 sent_at=created, author_id=str(author["id"]), author_name=str(author.get("name") or ""),
-                account=self.settings.page_id, raw=post, attachments=_attachments(post)), post)
+                account=self.settings.page_id, raw=post, attachments=attachments_of(post)), post)
         return True
 
     def _read_comments(self, post: dict, pid: str, visitor: bool, mark: Watermark, seen: list) -> None:
@@ -290,10 +272,11 @@ class FeedReader:
         top = str(parent.get("id") or cid)
         return InboundMessage(
             channel=self.channel, external_id=cid, thread_key=pid if visitor else f"{pid}:{top}",
-            text=item_text(raw, "message", "comment"), sent_at=created, author_id=str(author.get("id") or ""),
+            text=text_or_placeholder(item_text(raw, "message", "comment"), raw, self.locale), sent_at=created,
+            author_id=str(author.get("id") or ""),
             author_name=str(author.get("name") or ""), account=self.settings.page_id,
             in_reply_to=str(parent.get("id") or pid), direction="out" if self._is_page(author) else "in",
-            raw=raw, attachments=_attachments(raw))
+            raw=raw, attachments=attachments_of(raw))
 
 
 def _optional_time(raw: dict, key: str) -> datetime | None:
@@ -327,7 +310,7 @@ class FacebookCollector(GraphCollector):
         if self.settings.read_messenger:
             reader = ConversationReader(self.client, harvest, self.settings.page_id, "messenger",
                                         self.settings.page_id, self.is_own,
-                                        timedelta(days=self.settings.initial_lookback_days))
+                                        timedelta(days=self.settings.initial_lookback_days), self.locale)
             conversations, truncated = reader.read(cursor.conversations, now)
             more = more or truncated
         if self.settings.read_comments:
@@ -337,7 +320,7 @@ class FacebookCollector(GraphCollector):
                      harvest.quarantined, more=more, reads=self.client.reads - reads_before)
 
     def _read_feed(self, mark: Watermark, harvest: Harvest, now: datetime) -> tuple[Watermark, bool]:
-        return FeedReader(self.client, harvest, self.name, self.settings).read(mark, now)
+        return FeedReader(self.client, harvest, self.name, self.settings, self.locale).read(mark, now)
 
     def send(self, outbound: OutboundMessage) -> SendResult:
         thread = outbound.thread_key
@@ -358,10 +341,10 @@ class FacebookCollector(GraphCollector):
 
     def parse_webhook(self, payload: Any):
         """A Messenger webhook body (`aduan webhook serve`); threads match the poller's."""
-        from collectors.meta_webhook import conversation_resolver, parse_messaging
+        from collectors.meta_events import conversation_resolver, parse_messaging
 
         resolve = conversation_resolver(self.client, self.settings.page_id, "messenger")
-        return parse_messaging(self.name, payload, "page", {self.settings.page_id}, resolve)
+        return parse_messaging(self.name, payload, "page", {self.settings.page_id}, resolve, self.locale)
 
     def check(self) -> str:
         info = self.client.get(self.settings.page_id, {"fields": "id,name"})

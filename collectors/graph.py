@@ -1,58 +1,39 @@
 """Shared Graph API plumbing for the Facebook Page and Instagram collectors.
 
 Both channels talk to the same Graph API through facebook-sdk's `GraphAPI`: this module owns
-the client (version, `base_url`, `appsecret_proof`), pagination over `paging.next`, usage
-headers, high-water marks, and the ONE place that turns Graph error codes into the collector
-error tree. Tokens travel in Graph URLs (`access_token=` in every GET and in `paging.next`), so
-every error text goes through `ticketing.privacy.redact.redact`.
+the client (version, `base_url`, `appsecret_proof`) and pagination over `paging.next`. Its
+neighbours own the rest: `graph_errors` (error codes and usage headers), `graph_marks`
+(high-water marks), `graph_items` (the items of a page), `graph_attachments`. Tokens travel in
+Graph URLs (`access_token=` in every GET and in `paging.next`), so every error text goes through
+`ticketing.privacy.redact.redact`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from collectors.http import DEFAULT_BACKOFF, later_of, raise_for_status
+from collectors.graph_errors import GraphUsage, classify_graph_error, parse_usage
 from collectors.meta_webhook import MetaWebhookReceiver
-from ticketing.clock import Clock, parse_instant
+from ticketing.clock import Clock
 from ticketing.config import Secret
 from ticketing.contract import (
     AuthExpired,
     Collector,
     CollectorError,
-    InboundMessage,
-    PayloadError,
-    QuarantinedItem,
     RateLimited,
-    SendRefused,
     TransientError,
 )
 from ticketing.privacy.redact import redact
 
 GRAPH_HOST = "https://graph.facebook.com"
 DEFAULT_VERSION = "v23.0"  # available until 2027-10-08 per Meta's changelog; bump yearly in config
-RATE_LIMIT_BACKOFF = timedelta(minutes=5)  # Graph windows roll over minutes; polling sooner burns budget
-POLICY_BLOCK_BACKOFF = timedelta(hours=1)  # code 368 is a policy block: hammering it prolongs it
-FUTURE_SKEW = timedelta(minutes=10)  # a timestamp further ahead than this never moves a watermark
 
-AUTH_CODES = frozenset({190, 102})
-THROTTLE_CODES = frozenset({4, 17, 32, 613, 341, *range(80001, 80015)})
-POLICY_BLOCK_CODES = frozenset({368})
-TRANSIENT_CODES = frozenset({1, 2})
-PERMISSION_CODES = frozenset({10, *range(200, 300)})
-SEND_REFUSALS = {  # Send API refusals that say why the message may not go out; resending will not help
-    (10, 2018278): "Meta menolak balasan karena sudah di luar jendela 24 jam sejak pesan terakhir warga.",
-    (551, None): "Meta menolak balasan: penerima saat ini tidak dapat menerima pesan dari Halaman.",
-}
-USAGE_HEADERS = ("x-app-usage", "x-page-usage", "x-ad-account-usage")
 SIGNED_PARAMS = ("access_token", "appsecret_proof")
 
 
@@ -97,141 +78,6 @@ class GraphSettings(BaseModel):
 def appsecret_proof(token: str, app_secret: str) -> str:
     """HMAC-SHA256 of the token keyed with the app secret, as Meta's secure-requests page defines."""
     return hmac.new(app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()
-
-
-@dataclass(frozen=True)
-class GraphUsage:
-    """The most used quota (percent) across usage headers and the longest regain estimate."""
-
-    percent: int = 0
-    regain_minutes: int = 0
-
-
-def _header_json(value: str | None) -> Any:
-    try:
-        return json.loads(value) if value else None
-    except ValueError:
-        return None
-
-
-def _percent_of(entry: Any) -> int:
-    if not isinstance(entry, dict):
-        return 0
-    numbers = [entry.get(k) for k in ("call_count", "total_cputime", "total_time")]
-    return max([int(n) for n in numbers if isinstance(n, int | float)] or [0])
-
-
-def parse_usage(headers: Mapping[str, str]) -> GraphUsage:
-    """Read X-App-Usage / X-Page-Usage / X-Business-Use-Case-Usage; a malformed header counts as 0."""
-    lowered = {k.lower(): v for k, v in headers.items()}
-    percent, regain = 0, 0
-    for name in USAGE_HEADERS:
-        percent = max(percent, _percent_of(_header_json(lowered.get(name))))
-    buc = _header_json(lowered.get("x-business-use-case-usage"))
-    for entries in (buc.values() if isinstance(buc, dict) else []):
-        for entry in entries if isinstance(entries, list) else []:
-            percent = max(percent, _percent_of(entry))
-            minutes = entry.get("estimated_time_to_regain_access") if isinstance(entry, dict) else None
-            if isinstance(minutes, int | float):
-                regain = max(regain, int(minutes))
-    return GraphUsage(percent, regain)
-
-
-def classify_graph_error(error: Any, status: int, headers: Mapping[str, str], now: datetime,
-                         what: str) -> CollectorError:
-    """The one place that maps a Graph error body (`code`/`error_subcode`) to the error tree."""
-    body = error if isinstance(error, dict) else {}
-    code, subcode = body.get("code"), body.get("error_subcode")
-    detail = redact(f"code {code}" + (f"/{subcode}" if subcode else "") + f" ({body.get('type') or 'error'}): "
-                    f"{str(body.get('message') or error)[:300]}" + (f" [fbtrace {body['fbtrace_id']}]"
-                                                                    if body.get("fbtrace_id") else ""))
-    refusal = SEND_REFUSALS.get((code, subcode)) or SEND_REFUSALS.get((code, None))
-    if refusal:
-        return SendRefused(f"{refusal} ({detail})")
-    if code in AUTH_CODES:
-        return AuthExpired(f"{what}: the Page token is invalid or expired, re-authorise the channel: {detail}")
-    if code in THROTTLE_CODES or code in POLICY_BLOCK_CODES:
-        usage = parse_usage(headers)
-        floor = POLICY_BLOCK_BACKOFF if code in POLICY_BLOCK_CODES else RATE_LIMIT_BACKOFF
-        estimate = now + timedelta(minutes=usage.regain_minutes) if usage.regain_minutes else now + floor
-        retry_at = later_of(estimate, now, DEFAULT_BACKOFF)
-        return RateLimited(f"{what}: throttled by Graph until {retry_at.isoformat()}: {detail}", retry_at)
-    if code in TRANSIENT_CODES:
-        return TransientError(f"{what}: temporary Graph error, retry later: {detail}")
-    if code in PERMISSION_CODES:
-        return CollectorError(f"{what}: permission missing or denied, check the token's permissions: {detail}")
-    if code is not None:
-        return CollectorError(f"{what}: Graph refused the request: {detail}")
-    try:
-        raise_for_status(status, headers, "", now, what)
-    except CollectorError as exc:
-        return exc
-    return TransientError(f"{what}: unreadable Graph response (HTTP {status}): {redact(str(error)[:200])}")
-
-
-@dataclass
-class Watermark:
-    """How far one source has been read: the newest item time, and the ids seen at that time.
-
-    Keeping the ids makes equal timestamps safe: an item stamped exactly at the mark but not
-    yet seen is still new. Graph lists newest first, so when the page budget runs out before
-    the mark is reached, the read is suspended: `resume` holds the next page (its link without
-    any token) and `pending_*` the newest item already taken; the next fetch goes on from
-    there, and only when it reaches the old mark does the mark jump to the pending one.
-    """
-
-    time: str | None = None
-    ids: list[str] = field(default_factory=list)
-    resume: str | None = None
-    pending_time: str | None = None
-    pending_ids: list[str] = field(default_factory=list)
-
-    @property
-    def instant(self) -> datetime | None:
-        return parse_instant(self.time) if self.time else None
-
-    def covers(self, when: datetime, item_id: str) -> bool:
-        """True when the item is behind the mark or was already seen at the mark's time."""
-        mark = self.instant
-        return mark is not None and (when < mark or (when == mark and item_id in self.ids))
-
-    def advanced(self, seen: Iterable[tuple[datetime, str]], now: datetime) -> Watermark:
-        """The mark after a complete read that stored `seen`."""
-        base = (self.pending_time, self.pending_ids) if self.resume and self.pending_time else (self.time, self.ids)
-        time, ids = _merge(base[0], base[1], seen, now)
-        return Watermark(time, ids)
-
-    def suspended(self, seen: Iterable[tuple[datetime, str]], now: datetime, link: str | None,
-                  floor: datetime | None) -> Watermark:
-        """The mark after a read cut short by the page budget: keep the floor, remember where to go on."""
-        base = (self.pending_time, self.pending_ids) if self.resume else (None, [])
-        pending_time, pending_ids = _merge(base[0], base[1], seen, now)
-        time = self.time or (floor.isoformat() if floor is not None else None)
-        return Watermark(time, list(self.ids), link, pending_time, pending_ids)
-
-    @classmethod
-    def from_json(cls, data: Any) -> Watermark:
-        if not isinstance(data, dict):
-            return cls()
-        return cls(data.get("time"), [str(i) for i in data.get("ids") or []], data.get("resume") or None,
-                   data.get("pending_time"), [str(i) for i in data.get("pending_ids") or []])
-
-
-def _merge(time: str | None, ids: list[str], seen: Iterable[tuple[datetime, str]],
-           now: datetime) -> tuple[str | None, list[str]]:
-    """Newest time and its ids; future-dated items (clock skew) never move a mark."""
-    ceiling = now + FUTURE_SKEW
-    usable = [(when, item) for when, item in seen if when <= ceiling]
-    mark = parse_instant(time) if time else None
-    if not usable:
-        return time, list(ids)
-    newest = max(when for when, _ in usable)
-    if mark is not None and newest < mark:
-        return time, list(ids)
-    found = {item for when, item in usable if when == newest}
-    if mark is not None and newest == mark:
-        found.update(ids)
-    return newest.isoformat(), sorted(found)
 
 
 def _base_url_adapter(base_url: str):
@@ -398,75 +244,6 @@ class GraphClient:
         if self._last_status >= 400 or not isinstance(result, dict):
             raise classify_graph_error(result, self._last_status, self._last_headers, now, self.what)
         return result
-
-
-class Harvest:
-    """The messages of one fetch, de-duplicated by external id, and the items that failed to parse.
-
-    Overlapping Graph pages can hand the same item twice; a malformed item is quarantined and
-    the rest of the batch goes on.
-    """
-
-    def __init__(self, channel: str):
-        self.channel = channel
-        self.messages: dict[str, InboundMessage] = {}
-        self.quarantined: list[QuarantinedItem] = []
-
-    def add(self, build: Callable[[], InboundMessage], raw: Any) -> InboundMessage | None:
-        try:
-            message = build()
-        except PayloadError as exc:
-            self.quarantine(str(exc), raw, exc.external_id)
-            return None
-        self.messages.setdefault(message.external_id, message)
-        return message
-
-    def quarantine(self, reason: str, raw: Any, external_id: str | None = None) -> None:
-        self.quarantined.append(QuarantinedItem(self.channel, redact(reason), raw, external_id))
-
-
-def item_id(raw: Any, what: str) -> str:
-    """A Graph id as a string; ids are opaque and never numbers in our hands."""
-    value = raw.get("id") if isinstance(raw, dict) else None
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        raise PayloadError(f"{what} without an id", raw)
-    return str(value)
-
-
-def item_time(raw: Any, key: str, what: str) -> datetime:
-    """A Graph timestamp (`2026-11-24T01:12:33+0000`) as an aware UTC datetime, or PayloadError."""
-    value = raw.get(key) if isinstance(raw, dict) else None
-    try:
-        return parse_instant(value)
-    except (AttributeError, TypeError, ValueError):
-        external = raw.get("id") if isinstance(raw, dict) else None
-        raise PayloadError(f"{what} has no valid {key}: {str(value)[:40]!r}", raw,
-                           str(external) if external else None) from None
-
-
-def item_text(raw: Any, key: str, what: str) -> str:
-    value = raw.get(key, "") if isinstance(raw, dict) else None
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise PayloadError(f"{what} has a non-text {key}", raw, str(raw.get("id") or "") or None)
-    return value
-
-
-def dated_items(page: Any, harvest: Harvest, time_key: str, what: str) -> Iterator[tuple[Any, str, datetime]]:
-    """The items of one page with their id and time; an item lacking either is quarantined."""
-    for raw in edge_items(page):
-        try:
-            item = raw, item_id(raw, what), item_time(raw, time_key, what)
-        except PayloadError as exc:
-            harvest.quarantine(str(exc), raw, exc.external_id)
-            continue
-        yield item
-
-
-def edge_items(page: Any) -> list[Any]:
-    data = page.get("data") if isinstance(page, dict) else None
-    return data if isinstance(data, list) else []
 
 
 class GraphCollector(MetaWebhookReceiver, Collector):

@@ -14,17 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from collectors.facebook import ConversationReader, finish, send_direct
-from collectors.graph import (
-    GraphCollector,
-    GraphSettings,
-    Harvest,
-    Watermark,
-    dated_items,
-    edge_items,
-    item_id,
-    item_text,
-    item_time,
-)
+from collectors.graph import GraphCollector, GraphSettings
+from collectors.graph_items import Harvest, dated_items, edge_items, item_id, item_text, item_time
+from collectors.graph_marks import Watermark
 from ticketing.contract import (
     Batch,
     CollectorError,
@@ -91,7 +83,7 @@ class InstagramCollector(GraphCollector):
         lookback = timedelta(days=self.settings.initial_lookback_days)
         if self.settings.read_messages:
             reader = ConversationReader(self.client, harvest, self.settings.page_id, "instagram",
-                                        self.settings.ig_user_id, self.is_own, lookback)
+                                        self.settings.ig_user_id, self.is_own, lookback, self.locale)
             marks.conversations, truncated = reader.read(cursor.conversations, now)
             more = more or truncated
         if self.settings.read_comments:
@@ -203,11 +195,26 @@ class InstagramCollector(GraphCollector):
         return SendResult(str(result["id"]), result)
 
     def parse_webhook(self, payload: Any):
-        """An Instagram messaging webhook body; threads match the poller's conversation ids."""
-        from collectors.meta_webhook import conversation_resolver, parse_messaging
+        """An Instagram webhook body: DMs (threads match the poller's conversation ids), and the
+        `comments` and `mentions` fields, which land on the media's thread as the poller's do."""
+        from collectors.meta_events import conversation_resolver, parse_messaging
 
         resolve = conversation_resolver(self.client, self.settings.page_id, "instagram")
-        return parse_messaging(self.name, payload, "instagram", {self.settings.ig_user_id}, resolve)
+        return parse_messaging(self.name, payload, "instagram", {self.settings.ig_user_id}, resolve, self.locale,
+                               changes=self._webhook_change)
+
+    def _webhook_change(self, entry: dict, change: Any, parsed) -> None:
+        from collectors.instagram_webhook import comment_change, mention_change
+
+        field = change.get("field") if isinstance(change, dict) else None
+        if field == "comments" or field == "live_comments":
+            parsed.messages.append(comment_change(self, entry, change))
+        elif field == "mentions":
+            parsed.messages.append(mention_change(self, entry, change))
+        elif field == "story_insights":
+            parsed.skipped.append("story insights: statistics, not a message")
+        else:
+            raise ValueError(f"`{str(field)[:40]}` change is not handled")
 
     def check(self) -> str:
         info = self.client.get(self.settings.ig_user_id, {"fields": "id,username,name"})

@@ -7,12 +7,14 @@ leaves this module; what leaves is `InboundMessage` and `StatusUpdate`.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
 from collectors.http import HttpClient, raise_for_status
+from collectors.meta_events import Unreadable, as_dict, as_list, epoch_instant, text_of
 from collectors.meta_webhook import MetaWebhookReceiver
 from ticketing.config import secret_from_env
 from ticketing.contract import (
@@ -26,6 +28,7 @@ from ticketing.contract import (
     SendRefused,
     SendResult,
 )
+from ticketing.contract.placeholders import placeholder
 from ticketing.contract.webhook import MediaRef, ParsedWebhook, StatusUpdate
 from ticketing.privacy.redact import redact
 
@@ -41,8 +44,8 @@ FAILURE_REASONS = {
     130429: "batas kecepatan pengiriman tercapai; akan dicoba lagi",
     131056: "terlalu banyak pesan ke nomor ini dalam waktu singkat",
 }
-TEXT_TYPES = ("text", "image", "document", "video", "audio", "sticker", "location", "interactive", "button",
-              "contacts", "reaction")
+MEDIA_TYPES = ("image", "document", "video", "audio", "sticker")
+TEXT_TYPES = ("text", *MEDIA_TYPES, "location", "interactive", "button", "contacts", "reaction")
 
 
 class WhatsAppSettings(BaseModel):
@@ -58,86 +61,174 @@ class WhatsAppSettings(BaseModel):
     attachments_dir: str = "attachments"
 
 
-def _instant(value: Any) -> datetime:
-    return datetime.fromtimestamp(int(str(value)), UTC)
-
-
 def failure_reason(code: int | None, fallback: str = "") -> str:
     if code in FAILURE_REASONS:
         return f"{FAILURE_REASONS[code]} (kode {code})"
     return f"pengiriman gagal (kode {code}): {fallback}".strip() if code else fallback or "pengiriman gagal"
 
 
-def _message_text(item: dict[str, Any]) -> tuple[str, MediaRef | None]:
+def _code(errors: Any) -> tuple[int | None, str]:
+    first = as_dict(as_list(errors)[0]) if as_list(errors) else {}
+    code = first.get("code")
+    code = int(code) if isinstance(code, int | str) and str(code).isdigit() else None
+    return code, text_of(first.get("title")) or text_of(first.get("message"))
+
+
+def _flow_answer(reply: dict) -> str:
+    """A WhatsApp Flow's answer (`nfm_reply.response_json`) as `field: value` lines; the flow token is ours."""
+    try:
+        answer = json.loads(text_of(reply.get("response_json")) or "{}")
+    except ValueError:
+        answer = None
+    if isinstance(answer, dict):
+        lines = [f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}"
+                 for key, value in answer.items() if key != "flow_token" and value not in (None, "", [], {})]
+        if lines:
+            return "\n".join(lines)
+    body = text_of(reply.get("body"))
+    return body if body and body != "Sent" else ""
+
+
+def _message_text(item: dict[str, Any], locale: str) -> tuple[str, MediaRef | None]:
     kind = item.get("type")
-    body = item.get(kind) if isinstance(item.get(kind), dict) else {}
+    body = as_dict(item.get(kind)) if isinstance(kind, str) else {}
     if kind == "text":
-        return str(body.get("body", "")), None
-    if kind in ("image", "document", "video", "audio", "sticker"):
-        media = MediaRef(item["id"], str(body.get("id", "")), str(body.get("mime_type", "")), body.get("sha256"),
-                         str(body.get("filename") or f"{kind}-{body.get('id', '')}"))
-        label = {"image": "gambar", "document": "dokumen", "video": "video", "audio": "suara", "sticker": "stiker"}
-        text = str(body.get("caption") or f"[{label[kind]}] {body.get('filename', '')}".strip())
-        return text, media if media.media_id else None
+        return text_of(body.get("body")), None
+    if kind in MEDIA_TYPES:
+        media_id = _plain_id(body.get("id"))
+        name = text_of(body.get("filename"))
+        media = MediaRef(str(item["id"]), media_id, text_of(body.get("mime_type")), body.get("sha256"),
+                         name or f"{kind}-{media_id}")
+        text = text_of(body.get("caption")) or f"{placeholder(kind, locale)} {name}".strip()
+        return text, media if media_id else None
     if kind == "location":
-        name = " ".join(str(body.get(k, "")) for k in ("name", "address")).strip()
-        return f"[lokasi] {name} ({body.get('latitude')}, {body.get('longitude')})".strip(), None
+        name = " ".join(text_of(body.get(k)) for k in ("name", "address")).strip()
+        where = f"({body.get('latitude')}, {body.get('longitude')})" if "latitude" in body else ""
+        return " ".join(p for p in (placeholder("location", locale), name, where) if p), None
     if kind == "interactive":
-        reply = body.get("button_reply") or body.get("list_reply") or {}
-        return str(reply.get("title", "")), None
+        if body.get("type") == "nfm_reply":
+            return _flow_answer(as_dict(body.get("nfm_reply"))), None
+        reply = as_dict(body.get("button_reply")) or as_dict(body.get("list_reply"))
+        return " - ".join(p for p in (text_of(reply.get("title")), text_of(reply.get("description"))) if p), None
     if kind == "button":
-        return str(body.get("text", "")), None
+        return text_of(body.get("text")) or text_of(body.get("payload")), None
     if kind == "reaction":
-        return str(body.get("emoji", "")), None
+        emoji = text_of(body.get("emoji"))
+        return (f"{placeholder('reaction', locale)} {emoji}" if emoji else ""), None
     if kind == "contacts":
-        names = [c.get("name", {}).get("formatted_name", "") for c in item.get("contacts", [])]
-        return "[kontak] " + ", ".join(n for n in names if n), None
+        names = [text_of(as_dict(as_dict(c).get("name")).get("formatted_name")) for c in as_list(item.get("contacts"))]
+        return " ".join([placeholder("contacts", locale), ", ".join(n for n in names if n)]).strip(), None
     return "", None
 
 
-def parse_webhook(channel: str, payload: Any, own_number: str = "") -> ParsedWebhook:
-    """Every message and status in a WhatsApp webhook body; broken parts are quarantined."""
+def _plain_id(value: Any) -> str:
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) and value != "" else ""
+
+
+def parse_webhook(channel: str, payload: Any, own_number: str = "", locale: str = "id") -> ParsedWebhook:
+    """Every message and status in a WhatsApp webhook body; broken parts are quarantined, one by one."""
     parsed = ParsedWebhook()
     if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
         parsed.quarantined.append(QuarantinedItem(channel, "not a WhatsApp Business webhook body", payload))
         return parsed
-    for entry in payload.get("entry") or []:
-        for change in (entry or {}).get("changes") or []:
-            value = (change or {}).get("value")
-            if (change or {}).get("field") != "messages" or not isinstance(value, dict):
-                continue
-            if "metadata" not in value:
-                parsed.quarantined.append(QuarantinedItem(channel, "change without metadata", change))
-                continue
-            names = {c.get("wa_id"): (c.get("profile") or {}).get("name", "") for c in value.get("contacts") or []}
-            for item in value.get("messages") or []:
-                _parse_message(channel, item, names, own_number, parsed)
-            for status in value.get("statuses") or []:
-                _parse_status(channel, status, parsed)
+    if not isinstance(payload.get("entry"), list):
+        parsed.quarantined.append(QuarantinedItem(channel, "`entry` is not a list", payload))
+        return parsed
+    for entry in payload["entry"]:
+        changes = as_dict(entry).get("changes")
+        if not isinstance(changes, list) or not changes:
+            parsed.quarantined.append(QuarantinedItem(channel, "entry without changes", entry))
+            continue
+        for change in changes:
+            try:
+                _parse_change(channel, change, own_number, locale, parsed)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                parsed.quarantined.append(QuarantinedItem(channel, f"unreadable change: {type(exc).__name__}: "
+                                                                   f"{exc}"[:300], change))
     return parsed
 
 
-def _parse_message(channel: str, item: Any, names: dict, own_number: str, parsed: ParsedWebhook) -> None:
+def _parse_change(channel: str, change: Any, own_number: str, locale: str, parsed: ParsedWebhook) -> None:
+    change = as_dict(change)
+    value = change.get("value")
+    if change.get("field") != "messages":
+        parsed.skipped.append(f"`{text_of(change.get('field')) or '?'}` change: not a message")
+        return
+    if not isinstance(value, dict):
+        parsed.quarantined.append(QuarantinedItem(channel, "change without a value object", change))
+        return
+    if "metadata" not in value:
+        parsed.quarantined.append(QuarantinedItem(channel, "change without metadata", change))
+        return
+    for error in as_list(value.get("errors")):
+        code, title = _code([error])
+        parsed.quarantined.append(QuarantinedItem(channel, f"WhatsApp reported an error: {failure_reason(code, title)}",
+                                                  error))
+    names: dict[str, tuple[str, str]] = {}
+    for contact in as_list(value.get("contacts")):
+        contact = as_dict(contact)
+        profile = as_dict(contact.get("profile"))
+        for key in ("wa_id", "user_id"):
+            if _plain_id(contact.get(key)):
+                names[_plain_id(contact.get(key))] = (text_of(profile.get("name")), text_of(profile.get("username")))
+    items = as_list(value.get("messages")) + as_list(value.get("statuses"))
+    if not items and not as_list(value.get("errors")):
+        parsed.skipped.append("messages change without messages or statuses")
+    for item in as_list(value.get("messages")):
+        try:
+            _parse_message(channel, item, names, own_number, locale, parsed)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            reason = f"unreadable message: {type(exc).__name__}: {exc}"[:300]
+            external = _plain_id(as_dict(item).get("id")) or None
+            parsed.quarantined.append(QuarantinedItem(channel, reason, item, external))
+    for status in as_list(value.get("statuses")):
+        _parse_status(channel, status, parsed)
+
+
+def _sender(item: dict) -> str:
+    """The citizen's WhatsApp id: the phone number (`from`), or the business-scoped user id when the
+    citizen uses a username and the number is withheld (`from_user_id`)."""
+    return _plain_id(item.get("from")) or _plain_id(item.get("from_user_id"))
+
+
+def _parse_message(channel: str, item: Any, names: dict, own_number: str, locale: str,
+                   parsed: ParsedWebhook) -> None:
+    item = item if isinstance(item, dict) else None
+    message_id = _plain_id(item.get("id")) if item else ""
+    sender = _sender(item) if item else ""
     try:
-        sender, message_id, kind = str(item["from"]), str(item["id"]), item.get("type")
-        sent_at = _instant(item["timestamp"])
-    except (KeyError, TypeError, ValueError) as exc:
-        parsed.quarantined.append(QuarantinedItem(channel, f"message without {exc}", item,
-                                                  str(item.get("id")) if isinstance(item, dict) else None))
+        if not item or not message_id or not sender:
+            raise Unreadable("an id and a sender (`from` or `from_user_id`)")
+        sent_at = epoch_instant(item.get("timestamp"))
+    except Unreadable as exc:
+        parsed.quarantined.append(QuarantinedItem(channel, f"message without {exc}", item, message_id or None))
         return
-    if kind in ("unsupported", "system") or kind not in TEXT_TYPES:
-        parsed.quarantined.append(QuarantinedItem(channel, f"message type {kind!r} is not supported", item, message_id))
+    kind = item.get("type")
+    if kind == "unsupported" or kind not in TEXT_TYPES:
+        code, title = _code(item.get("errors"))
+        why = f": {failure_reason(code, title)}" if code or title else ""
+        parsed.quarantined.append(QuarantinedItem(channel, f"message type {str(kind)[:30]!r} is not supported{why}",
+                                                  item, message_id))
         return
-    text, media = _message_text(item)
+    text, media = _message_text(item, locale)
+    if kind == "reaction" and not text:
+        parsed.skipped.append("reaction removed")
+        return
     if not text and media is None:
         parsed.quarantined.append(QuarantinedItem(channel, f"{kind} message without content", item, message_id))
         return
-    context = item.get("context") or {}
+    context = as_dict(item.get("context"))
+    name, username = names.get(sender) or names.get(_plain_id(item.get("from_user_id"))) or ("", "")
+    flags = ["forwarded"] if context.get("forwarded") or context.get("frequently_forwarded") else []
+    if not _plain_id(item.get("from")):
+        flags.append("whatsapp_username")
+    reacted = _plain_id(as_dict(item.get("reaction")).get("message_id")) if kind == "reaction" else ""
     parsed.messages.append(InboundMessage(
         channel=channel, external_id=message_id, thread_key=f"wa:{sender}", text=text, sent_at=sent_at,
-        author_id=sender, author_handle=sender, author_name=names.get(sender, ""), is_private=True,
-        in_reply_to=context.get("id"), direction="out" if own_number and sender == own_number else "in",
-        raw=item,
+        author_id=sender, author_handle=username or sender, author_name=name, is_private=True,
+        in_reply_to=reacted or _plain_id(context.get("id")) or None,
+        direction="out" if own_number and sender == own_number else "in", opens_ticket=kind != "reaction",
+        flags=flags, raw=item,
     ))
     if media is not None:
         parsed.media.append(media)
@@ -145,14 +236,16 @@ def _parse_message(channel: str, item: Any, names: dict, own_number: str, parsed
 
 def _parse_status(channel: str, status: Any, parsed: ParsedWebhook) -> None:
     try:
-        errors = status.get("errors") or []
-        code = int(errors[0]["code"]) if errors else None
-        detail = errors[0].get("title", "") if errors else ""
-        reason = failure_reason(code, detail) if status["status"] == "failed" else None
-        parsed.statuses.append(StatusUpdate(str(status["id"]), str(status["status"]), _instant(status["timestamp"]),
+        status = status if isinstance(status, dict) else {}
+        code, detail = _code(status.get("errors"))
+        state = text_of(status.get("status"))
+        if not state or not _plain_id(status.get("id")):
+            raise Unreadable("an id and a status")
+        reason = failure_reason(code, detail) if state == "failed" else None
+        parsed.statuses.append(StatusUpdate(_plain_id(status["id"]), state, epoch_instant(status.get("timestamp")),
                                             code, reason))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        parsed.quarantined.append(QuarantinedItem(channel, f"status without {exc}", status))
+    except (Unreadable, KeyError, TypeError, ValueError, AttributeError) as exc:
+        parsed.quarantined.append(QuarantinedItem(channel, f"status without {exc}"[:300], status))
 
 
 class WhatsAppCollector(MetaWebhookReceiver, Collector):
@@ -179,7 +272,7 @@ class WhatsAppCollector(MetaWebhookReceiver, Collector):
         return Batch(messages=[], next_cursor=cursor)
 
     def parse_webhook(self, payload: Any) -> ParsedWebhook:
-        return parse_webhook(self.name, payload, self.settings.display_phone_number)
+        return parse_webhook(self.name, payload, self.settings.display_phone_number, self.locale)
 
     def _check(self, response, now: datetime, what: str) -> dict[str, Any]:
         try:
@@ -205,9 +298,12 @@ class WhatsAppCollector(MetaWebhookReceiver, Collector):
             if now - last > SERVICE_WINDOW:
                 raise SendRefused(FAILURE_REASONS[131047])
         recipient = outbound.recipient_id or outbound.thread_key.removeprefix("wa:")
+        # A phone number goes in `to`; a business-scoped user id (`ID.1234...`, a citizen known only
+        # by username) goes in `recipient`, as Meta's username rollout documents.
+        address = {"recipient": recipient} if "." in recipient else {"to": recipient}
         if len(outbound.text) > MAX_TEXT:
             raise SendRefused(f"balasan WhatsApp maksimal {MAX_TEXT} karakter; persingkat isinya")
-        body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient,
+        body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual", **address,
                                 "type": "text", "text": {"body": outbound.text, "preview_url": False}}
         if outbound.in_reply_to:
             body["context"] = {"message_id": outbound.in_reply_to}

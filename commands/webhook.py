@@ -1,10 +1,10 @@
-"""`aduan webhook serve` and `aduan webhook process`."""
+"""`aduan webhook serve|process|deliveries|retry`: the receiver and its stored-delivery queue."""
 
 from __future__ import annotations
 
 import typer
 
-from commands.context import app_of
+from commands.context import JSON_OPTION, app_of, console, print_json
 
 webhook_app = typer.Typer(help="Webhook Meta (WhatsApp, Messenger, Instagram).", no_args_is_help=True)
 
@@ -28,17 +28,69 @@ def serve(
 @webhook_app.command("process")
 def process(ctx: typer.Context) -> None:
     """Proses webhook yang tersimpan tetapi belum diolah (pemulihan setelah gangguan)."""
+    from ticketing.privacy.safety import safe_terminal_text
     from ticketing.webhooks.queue import process_pending
 
     app = app_of(ctx)
-    total = 0
-    while True:
+    total, failed, dead = 0, 0, 0
+    while True:  # failed rows wait for their backoff, so every pass takes new rows or none
         result = process_pending(app)
-        total += result.deliveries
+        total, failed, dead = total + result.deliveries, failed + result.failed, dead + result.dead
         for error in result.errors:
-            typer.echo(f"gagal: {error}", err=True)
-        if result.deliveries == 0 or result.errors:
+            typer.echo(f"gagal: {safe_terminal_text(error, 300, True)}", err=True)
+        if result.attempted == 0:
             break
-    typer.echo(f"{total} webhook diproses")
-    if result.errors:
+    tail = f", {failed} gagal (dicoba lagi nanti)" if failed else ""
+    tail += f", {dead} dihentikan (dead letter)" if dead else ""
+    typer.echo(f"{total} webhook diproses{tail}")
+    if failed:
         raise typer.Exit(1)
+
+
+@webhook_app.command("deliveries")
+def deliveries(
+    ctx: typer.Context,
+    failed: bool = typer.Option(False, "--failed", help="Hanya kiriman yang gagal atau dihentikan (dead letter)."),
+    limit: int = typer.Option(50, "--limit", min=1),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Daftar kiriman webhook tersimpan: status, percobaan, galat terakhir."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ticketing.i18n import format_short
+    from ticketing.privacy.safety import safe_terminal_text
+    from ticketing.store.db import read_session
+    from ticketing.webhooks.deliveries import list_deliveries
+
+    app = app_of(ctx)
+    with read_session(app.engine) as session:
+        rows = list_deliveries(session, failed_only=failed, limit=limit)
+    if as_json:
+        print_json([row.to_json() for row in rows])
+        return
+    if not rows:
+        typer.echo("Tidak ada kiriman webhook yang gagal." if failed else "Belum ada kiriman webhook.")
+        return
+    states = {"processed": "diproses", "pending": "menunggu", "failing": "gagal, dicoba lagi", "dead": "dihentikan"}
+    table = Table("ID", "Kanal", "Diterima", "Status", "Percobaan", "Coba lagi", "Galat")
+    tz = app.settings.office.timezone
+    for row in rows:
+        table.add_row(str(row.id), Text(safe_terminal_text(row.source, 40, True)),
+                      format_short(row.received_at, tz=tz), states[row.state], str(row.attempts),
+                      format_short(row.next_attempt_at, tz=tz) if row.next_attempt_at else "-",
+                      Text(safe_terminal_text(row.error or "", 120, True)))
+    console().print(table)
+
+
+@webhook_app.command("retry")
+def retry(ctx: typer.Context, delivery_id: int = typer.Argument(..., metavar="ID")) -> None:
+    """Antrekan ulang kiriman webhook yang gagal atau dihentikan; diproses pada putaran berikutnya."""
+    from ticketing.store.db import run_write
+    from ticketing.webhooks.deliveries import requeue
+
+    app = app_of(ctx)
+    if not run_write(app.engine, lambda session: requeue(session, delivery_id)):
+        typer.echo(f"kiriman {delivery_id} sudah diproses; tidak ada yang diulang")
+        return
+    typer.echo(f"kiriman {delivery_id} diantrekan ulang (aduan webhook process, atau otomatis oleh webhook serve)")

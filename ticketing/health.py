@@ -148,11 +148,22 @@ def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
     minutes = app.settings.health.webhook_backlog_minutes
     cutoff = now - timedelta(minutes=minutes)
     waiting, oldest = session.execute(sa.select(sa.func.count(), sa.func.min(WebhookDelivery.received_at)).where(
-        WebhookDelivery.processed_at.is_(None), WebhookDelivery.received_at < cutoff)).one()
+        WebhookDelivery.processed_at.is_(None), WebhookDelivery.dead_at.is_(None),
+        WebhookDelivery.received_at < cutoff)).one()
     if waiting:
         report.problems.append(Problem("webhook_backlog", "webhook", (
             f"webhook: {waiting} kiriman belum diproses lebih dari {minutes} menit (tertua "
             f"{_when(_aware(oldest), tz)})")))
+    from ticketing.webhooks.deliveries import failure_counts
+
+    dead, failing = failure_counts(session)
+    if dead:
+        report.problems.append(Problem("webhook_dead", "webhook", (
+            f"webhook: {dead} kiriman gagal terus dan dihentikan (dead letter): lihat aduan webhook deliveries "
+            "--failed, lalu aduan webhook retry ID")))
+    if failing:
+        report.problems.append(Problem("webhook_failing", "webhook", (
+            f"webhook: {failing} kiriman gagal diproses dan akan dicoba lagi (aduan webhook deliveries --failed)")))
 
 
 def _aware(value):

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from collectors.graph import GraphSettings, Watermark, parse_usage
+from collectors.graph import GraphSettings
+from collectors.graph_errors import parse_usage
+from collectors.graph_marks import Watermark
 from tests.fakes.graph_api import APP_SECRET, PAGE_ID, TOKEN, FacebookFake
 from ticketing.config import ChannelSettings
 from ticketing.contract import (
@@ -62,7 +64,8 @@ def test_recorded_payloads_are_normalised(fb):
     reply = messages["m_Q2hJZ0tKd2l4T0pYbXRYOEdZdG9mNmZ2"]
     assert reply.direction == "out" and reply.author_id == PAGE_ID
     photo = messages["m_R3hKa0xMd2l4T0pYbXRYOEdZdG9mN2Ex"]
-    assert photo.text == "" and [(a.content_type, a.size) for a in photo.attachments] == [("image/jpeg", 184233)]
+    assert photo.text == "[gambar]"  # an attachment-only DM: a placeholder in the UI language
+    assert [(a.content_type, a.size) for a in photo.attachments] == [("image/jpeg", 184233)]
     question = messages["1029384756102938_884411871100021"]
     page_answer = messages["1029384756102938_884411982200114"]
     post = "104857600123456_1029384756102938"

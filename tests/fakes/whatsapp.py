@@ -48,9 +48,14 @@ class WhatsAppCloudFake:
             body = request.json()
             self.sent.append(body)
             wamid = f"wamid.OUT{next(self._ids):04d}"
-            return Response(200, {"messaging_product": "whatsapp",
-                                  "contacts": [{"input": body["to"], "wa_id": body["to"]}],
-                                  "messages": [{"id": wamid}]})
+            if "to" in body:  # a phone number
+                contact = {"input": body["to"], "wa_id": body["to"]}
+            elif "recipient" in body:  # a business-scoped user id (a citizen known by username only)
+                contact = {"input": body["recipient"], "user_id": body["recipient"]}
+            else:
+                return Response(400, {"error": {"message": "(#100) The parameter to is required.",
+                                                "type": "OAuthException", "code": 100}})
+            return Response(200, {"messaging_product": "whatsapp", "contacts": [contact], "messages": [{"id": wamid}]})
         if request.path.startswith("/media-bin/"):
             media_id = request.path.rsplit("/", 1)[1]
             return Response(200, raw=self.media[media_id], content_type=self.media_types[media_id])

@@ -223,7 +223,13 @@ class PrivacySettings(Strict):
 
 
 class WebhookSettings(Strict):
-    """Keys for `aduan webhook serve`; none yet beyond the command's flags."""
+    """Limits of `aduan webhook serve` and of the stored-delivery queue behind it."""
+
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)  # Meta's bodies are small; counted while reading
+    read_timeout_seconds: float = Field(default=10.0, gt=0)  # a client silent this long mid-body is dropped
+    max_attempts: int = Field(default=8, ge=1)  # a delivery failing this often is dead-lettered
+    retry_base_seconds: float = Field(default=30.0, gt=0)  # first retry delay, doubled per attempt
+    retry_max_seconds: float = Field(default=6 * 3600.0, gt=0)  # the backoff never waits longer
 
 
 class BackupSettings(Strict):

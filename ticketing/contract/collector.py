@@ -27,6 +27,7 @@ class Collector:
     cursor_type: ClassVar[type | None] = None  # a dataclass; None: the cursor is plain JSON
     polls: ClassVar[bool] = True  # False for a channel with no read API (WhatsApp: webhooks only)
     receives_webhooks: ClassVar[bool] = False  # True: `aduan webhook serve` accepts its POSTs
+    locale: str = "id"  # the office's UI language, for placeholders of messages without text
 
     def __init__(self, name: str, settings: Any, env: Mapping[str, str] | None = None,
                  clock: Clock | None = None):

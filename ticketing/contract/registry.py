@@ -60,8 +60,12 @@ def _settings(cls: type[Collector], channel: ChannelSettings) -> Any:
 
 
 def build_collector(channel: ChannelSettings, environ: Mapping[str, str] | None = None,
-                    clock: Clock | None = None) -> Collector:
-    """Validate the channel's own section with its collector's settings model and construct it."""
+                    clock: Clock | None = None, locale: str | None = None) -> Collector:
+    """Validate the channel's own section with its collector's settings model and construct it;
+    `locale` is the office's UI language (placeholders of messages without text)."""
     cls = collector_class(channel.type)
     settings = _settings(cls, channel) if cls.settings_model is not None else channel.section()
-    return cls(channel.name, settings, environ, clock=clock)
+    collector = cls(channel.name, settings, environ, clock=clock)
+    if locale:
+        collector.locale = locale
+    return collector

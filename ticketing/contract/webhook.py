@@ -34,3 +34,6 @@ class ParsedWebhook:
     statuses: list[StatusUpdate] = field(default_factory=list)
     quarantined: list[QuarantinedItem] = field(default_factory=list)
     media: list[MediaRef] = field(default_factory=list)
+    # Parts of the body that are not messages and are knowingly not stored (read receipts,
+    # reactions...), each with its reason: logged and counted, never silently dropped.
+    skipped: list[str] = field(default_factory=list)

@@ -146,8 +146,7 @@ def _collect_batches(app: App, settings: ChannelSettings, run: ChannelRun, owner
                      stored_cursor: str | None, since: datetime | None, progress: ProgressHook | None) -> None:
     from ticketing.contract.registry import build_collector
 
-    collector = build_collector(settings, app.environ, clock=app.now)
-    collector.locale = app.settings.office.locale
+    collector = build_collector(settings, app.environ, clock=app.now, locale=app.settings.office.locale)
     policy = app.ingest_policy()
     try:
         cursor = collector.load_cursor(stored_cursor)
@@ -218,7 +217,7 @@ def check_channels(app: App, channel: str | None = None) -> list[tuple[str, bool
     for settings in channels:
         name = settings.name
         try:
-            collector = build_collector(settings, app.environ, clock=app.now)
+            collector = build_collector(settings, app.environ, clock=app.now, locale=app.settings.office.locale)
             try:
                 detail = collector.check()
             finally:

@@ -255,6 +255,8 @@ class WebhookDelivery(SQLModel, table=True):
     processed_at: datetime | None = _ts(index=True)
     attempts: int = 0
     error: str | None = None
+    next_attempt_at: datetime | None = _ts(index=True)  # a failed row waits (exponential backoff) until then
+    dead_at: datetime | None = _ts(index=True)  # dead-lettered after too many failures: `aduan webhook retry`
 
 
 class RoutingLabel(SQLModel, table=True):

@@ -8,23 +8,54 @@ the 200 goes back to Meta as soon as the body is safe on disk.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import json
 import logging
 import threading
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from ticketing.errors import AduanError, SignatureError
+from ticketing.privacy.redact import redact
 from ticketing.store.db import run_write
+from ticketing.webhooks.body import BodyRefused, parse_body
 from ticketing.webhooks.queue import process_pending, store_delivery
 
 log = logging.getLogger("aduan.webhook")
 RECEIVER_BATCH = 20  # deliveries per ingest transaction: small, so POSTs never wait long for the write lock
-MAX_BODY = 1_000_000  # Meta's payloads are small; refuse anything absurd before reading it all
+REFUSALS = {400: "bad request", 408: "request timeout", 413: "too large", 422: "unprocessable"}
+
+
+async def read_body(request: Request, limit: int, timeout: float) -> bytes:
+    """The body, counted while it streams in (chunked or not): over `limit` is refused before it
+    is all read, and a client that sends nothing for `timeout` seconds is dropped."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise BodyRefused(400, f"non-numeric Content-Length {declared[:20]!r}")
+        if int(declared) > limit:
+            raise BodyRefused(413, f"Content-Length {int(declared)} over the {limit}-byte limit")
+    chunks, size = [], 0
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), timeout)
+        except StopAsyncIteration:
+            return b"".join(chunks)
+        except TimeoutError:
+            raise BodyRefused(408, f"client sent nothing for {timeout:g} s after {size} bytes") from None
+        size += len(chunk)
+        if size > limit:
+            raise BodyRefused(413, f"body over the {limit}-byte limit (stopped reading at {size} bytes)")
+        chunks.append(chunk)
+
+
+def refusal(status: int) -> PlainTextResponse:
+    # `Connection: close`: the rest of a refused body is never read, so the connection cannot be reused.
+    return PlainTextResponse(REFUSALS.get(status, "refused"), status_code=status, headers={"connection": "close"})
 
 
 class Processor:
@@ -55,8 +86,12 @@ class Processor:
             self._wake.wait(timeout=30)
             self._wake.clear()
             while not self._stop.is_set():
-                result = process_pending(self.app, limit=RECEIVER_BATCH, write_lock=self.write_lock)
-                if result.deliveries == 0:
+                try:
+                    result = process_pending(self.app, limit=RECEIVER_BATCH, write_lock=self.write_lock)
+                except Exception as exc:  # noqa: BLE001 - the database is away: wait for the next wake
+                    log.error("webhook ingest pass failed: %s: %s", type(exc).__name__, redact(exc)[:300])
+                    break
+                if result.attempted == 0:  # failed rows wait for their backoff, so this ends
                     break
 
 
@@ -69,7 +104,8 @@ def webhook_channels(app) -> dict:
     found = {}
     for channel in app.settings.channels:
         if channel.enabled and collector_class(channel.type).receives_webhooks:
-            found[channel.name] = build_collector(channel, app.environ, clock=app.now)
+            found[channel.name] = build_collector(channel, app.environ, clock=app.now,
+                                                  locale=app.settings.office.locale)
     return found
 
 
@@ -96,9 +132,15 @@ def create_app(app, process: bool = True) -> Starlette:
         collector = channels.get(name)
         if collector is None:
             return PlainTextResponse("unknown channel", status_code=404)
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
-            return PlainTextResponse("too large", status_code=413)
-        body = await request.body()
+        limits = app.settings.webhook
+        try:
+            body = await read_body(request, limits.max_body_bytes, limits.read_timeout_seconds)
+        except BodyRefused as exc:
+            log.warning("webhook %s: refused (%s)", name, exc.reason)
+            return refusal(exc.status)
+        except ClientDisconnect:
+            log.warning("webhook %s: client disconnected before the body was complete", name)
+            return PlainTextResponse("client disconnected", status_code=400)
         from starlette.concurrency import run_in_threadpool
 
         return await run_in_threadpool(_accept, name, collector, body, request.headers)
@@ -111,12 +153,12 @@ def create_app(app, process: bool = True) -> Starlette:
                         len(body))
             return PlainTextResponse("invalid signature", status_code=401)
         try:
-            json.loads(body)
-        except ValueError:
-            log.warning("webhook %s: rejected a body that is not JSON (%d bytes)", name, len(body))
-            return PlainTextResponse("malformed JSON", status_code=400)
+            text, _value = parse_body(body)
+        except BodyRefused as exc:
+            log.warning("webhook %s: refused a signed body (%s, %d bytes)", name, exc.reason, len(body))
+            return refusal(exc.status)
         with write_lock:
-            run_write(app.engine, lambda session: store_delivery(session, name, body, app.now()))
+            run_write(app.engine, lambda session: store_delivery(session, name, body, app.now(), text))
         processor.poke()
         return PlainTextResponse("EVENT_RECEIVED")
 
