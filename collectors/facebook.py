@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -50,9 +50,6 @@ class FacebookCursor:
 
     conversations: Watermark = field(default_factory=Watermark)
     feed: Watermark = field(default_factory=Watermark)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
     @classmethod
     def from_json(cls, data: Any) -> FacebookCursor:

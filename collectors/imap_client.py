@@ -163,8 +163,3 @@ class ImapSession:
                     size=int(size.group(1)) if size else len(body), headers_only=headers_only)
         return [mails[u] for u in uids if u in mails]
 
-    def probe(self) -> int:
-        """A cheap round trip for `aduan channels check`."""
-        data = self._call("NOOP", self.conn.noop)
-        return len(data)
-

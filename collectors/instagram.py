@@ -9,7 +9,7 @@ it was only tagged in, so such threads refuse a public reply before anything is 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -49,9 +49,6 @@ class InstagramCursor:
     conversations: Watermark = field(default_factory=Watermark)
     comments: Watermark = field(default_factory=Watermark)
     tags: Watermark = field(default_factory=Watermark)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
     @classmethod
     def from_json(cls, data: Any) -> InstagramCursor:

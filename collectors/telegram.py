@@ -71,9 +71,6 @@ class TelegramCursor:
 
     offset: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {"offset": self.offset}
-
 
 def _epoch(value: Any, what: str) -> datetime:
     if isinstance(value, bool) or not isinstance(value, int):

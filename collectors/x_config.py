@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -69,15 +69,12 @@ class XCursor:
     mentions_read_at: str | None = None
     dms_read_at: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
     @classmethod
     def coerce(cls, value: Any) -> XCursor:
         if value is None:
             return cls()
         if isinstance(value, cls):
-            return cls(**value.to_json())
+            return replace(value)
         if isinstance(value, Mapping):
             known = {f.name for f in fields(cls)}
             return cls(**{k: v for k, v in value.items() if k in known})

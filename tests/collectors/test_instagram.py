@@ -12,7 +12,7 @@ import pytest
 
 from tests.collectors.test_facebook import NOW, by_id, make_collector, secrets_absent
 from tests.fakes.graph_api import APP_SECRET, IG_USER_ID, PAGE_ID, TOKEN, InstagramFake
-from ticketing.contract import AuthExpired, OutboundMessage, RateLimited, SendRefused
+from ticketing.contract import AuthExpired, OutboundMessage, RateLimited, SendRefused, encode_cursor
 
 DM_THREAD = ("aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6MTc4NDE0MDAwMDAwMDAwMDE6"
              "MzQwMjgyMzY2ODQxNzEwMzAxMjQ0Mjc2MDA5NzEyMjQxNzY3MDc0")
@@ -133,4 +133,4 @@ def test_check_and_listing_paths(ig):
     paths = {r.path for r in ig.server.requests}
     assert {f"/v23.0/{IG_USER_ID}", f"/v23.0/{PAGE_ID}/conversations", f"/v23.0/{IG_USER_ID}/media",
             f"/v23.0/{IG_USER_ID}/tags"} <= paths
-    assert json.loads(json.dumps(make_collector(ig).fetch(None).next_cursor.to_json()))["tags"]["time"] is None
+    assert json.loads(encode_cursor(make_collector(ig).fetch(None).next_cursor))["tags"]["time"] is None
