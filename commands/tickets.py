@@ -98,11 +98,15 @@ def report(app, action: str, result: dict[str, Any], as_json: bool, out=None) ->
         ticket = session.get(Ticket, result["ticket_id"])
         summary = ticket_summary(ticket, "", now, app.warn_before, app.locale)
         message_id = result.get("message_id")
+        undelivered = False
         if message_id is not None:
             message = session.get(Message, message_id)
             result["delivery_state"] = message.delivery_state if message else None
+            undelivered = result["delivery_state"] in ("failed", "unknown")
+            if undelivered:
+                result["delivery_error"] = message.delivery_error
     summary.pop("contact")
-    payload = {"ok": True, "action": action, **{k: v for k, v in result.items() if k != "ticket_id"},
+    payload = {"ok": not undelivered, "action": action, **{k: v for k, v in result.items() if k != "ticket_id"},
                "ticket": summary}
     if as_json:
         print_json(payload)
@@ -122,9 +126,13 @@ def reply(
     message: str = typer.Option(None, "--message", "-m", help="Teks balasan."),
     template: str = typer.Option(None, "--template", "-t", help="Nama templat (lihat `aduan templates`)."),
     use_answer: bool = typer.Option(False, "--use-answer", help="Teruskan jawaban terakhir dari bidang."),
+    interim: bool = typer.Option(False, "--interim", help="Balasan sementara: status dan batas waktu tetap."),
+    final: bool = typer.Option(False, "--final", help="Jawaban akhir, juga saat jawaban bidang belum masuk."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Balas warga lewat kanal tiketnya (tanpa -m/--template: buka $EDITOR)."""
+    """Balas warga lewat kanal tiketnya (tanpa -m/--template: buka $EDITOR).
+
+    Tiket menjadi Dijawab (batas waktu berhenti) baru setelah kanal menerima balasan."""
     chosen = [name for name, given in (("-m", message is not None), ("--template", template),
                                        ("--use-answer", use_answer)) if given]
     if len(chosen) > 1:
@@ -133,11 +141,47 @@ def reply(
     text = message
     if not chosen:
         text = guarded(app, "reply", ticket_id, as_json, lambda: compose_in_editor(app, ticket_id))
-    send_reply(ctx, ticket_id, as_json, text=text, template=template, use_answer=use_answer)
+    payload = send_reply(ctx, ticket_id, as_json, text=text, template=template, use_answer=use_answer,
+                         interim=interim, final=final)
+    if not payload.get("ok", True):
+        raise typer.Exit(1)
+
+
+def _ask_reply_kind(exc: Exception, as_json: bool) -> str | None:
+    """A plain reply on an escalated ticket: at a terminal, ask; otherwise refuse with the reason."""
+    if as_json or not sys.stdin.isatty():
+        return None
+    from commands.context import console
+
+    console().print(str(exc), markup=False)
+    choice = typer.prompt("Kirim sebagai [f]inal, [i]nterim, atau [b]atal?", default="b").strip().lower()
+    return {"f": "final", "i": "interim"}.get(choice[:1])
 
 
 def send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, *, text: str | None = None,
-               template: str | None = None, use_answer: bool = False, out=None) -> dict[str, Any]:
+               template: str | None = None, use_answer: bool = False, out=None, interim: bool = False,
+               final: bool = False) -> dict[str, Any]:
+    """Queue the reply, deliver it inline where there is no worker, and say whether it arrived:
+    `ok` is false (and `reply` exits non-zero) when the channel refused it or its fate is unknown."""
+    from ticketing.errors import AduanError, ReplyKindNeeded
+    from ticketing.store.db import read_session
+    from ticketing.workflow.transitions import get_ticket, reply_kind_check
+
+    if not (interim or final):
+        with read_session(app_of(ctx).engine) as session:
+            try:
+                reply_kind_check(get_ticket(session, ticket_id), interim, final)
+            except ReplyKindNeeded as exc:
+                kind = _ask_reply_kind(exc, as_json)
+                interim, final = kind == "interim", kind == "final"
+            except AduanError:
+                pass  # reported by the reply itself, with its audit
+    return _send_reply(ctx, ticket_id, as_json, text=text, template=template, use_answer=use_answer, out=out,
+                       interim=interim, final=final)
+
+
+def _send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, *, text: str | None, template: str | None,
+                use_answer: bool, out, interim: bool, final: bool) -> dict[str, Any]:
     from ticketing.errors import AduanError
     from ticketing.workflow import transitions as workflow
 
@@ -155,8 +199,9 @@ def send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, *, text: str |
             if not body:
                 raise AduanError(f"tiket {ticket.ref} belum punya jawaban bidang; minta dulu dengan "
                                  "`aduan escalate` dan tunggu `aduan answer`")
-        sent = workflow.reply(session, ticket, body or "", actor, now)  # default guard: no NIK in public
-        return {"message_id": sent.id, "template": template, "used_answer": use_answer}
+        sent = workflow.reply(session, ticket, body or "", actor, now,  # default guard: no NIK in public
+                              interim=interim, final=final)
+        return {"message_id": sent.id, "template": template, "used_answer": use_answer, "interim": interim}
 
     return perform(ctx, "reply", ticket_id, as_json, work, out=out)
 

@@ -17,7 +17,14 @@ from ticketing.intake.ingest import ingest_batch
 from ticketing.store.db import open_database, write_session
 
 
-def seed(url: str, messages, channel: str = "x-test") -> None:
+def seed(url: str, messages, channel: str = "sandbox") -> None:
+    """Tickets on the bundled sandbox channel, so inline delivery really reaches a channel
+    (the sandbox's Telegram-shaped server needs numeric chat ids)."""
+    if channel == "sandbox":
+        for message in messages:
+            message.channel = channel
+            message.thread_key = str(7000 + int(message.external_id.lstrip("m")))
+            message.author_id = message.thread_key
     policy = App(load_settings(str(ROOT / "config.yaml"), environ={}), environ={}).ingest_policy()
     engine = open_database(url, auto_upgrade=True)
     with write_session(engine) as session:
@@ -84,8 +91,8 @@ def test_scripted_session_reply_escalate_answer_forward_resolve(tmp_path):
                                           ("admin1", "resolved")]
     statuses = [(a, f, t) for _, a, f, t, _ in trail if f != t]
     assert statuses == [("created", None, "new"), ("escalated", "new", "escalated"),
-                        ("answered_by_bidang", "escalated", "followed_up"), ("replied", "followed_up", "answered"),
-                        ("resolved", "answered", "closed")]
+                        ("answered_by_bidang", "escalated", "followed_up"),
+                        ("answer_delivered", "followed_up", "answered"), ("resolved", "answered", "closed")]
     refusal = next(json.loads(d) for _, a, *_, d in trail if a == "refused")
     assert refusal["action"] == "answer" and "teknis" in refusal["reason"]
     assert rows(url, "SELECT status FROM ticket ORDER BY id") == [("answered",), ("closed",)]

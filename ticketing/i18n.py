@@ -46,7 +46,8 @@ WORDS: dict[str, dict[str, str]] = {
         "choose_reason": "Alasan tutup", "triage_done": "Triase selesai", "skipped": "dilewati",
         "unknown_key": "Tombol tidak dikenal", "triage_empty": "Tidak ada tiket untuk ditriase.",
         "triage_gone": "sudah tidak terbuka, dilewati", "preview": "Pratinjau",
-        "refused": "ditolak", "overdue_count": "Lewat batas",
+        "refused": "ditolak", "overdue_count": "Lewat batas", "failed_replies": "Gagal kirim",
+        "reply_problem": "Balasan belum sampai",
         "public_nik": "⚠ Unggahan publik memuat NIK/No. KK: balas dulu dengan templat pindah-ke-dm.",
     },
     "en": {
@@ -76,7 +77,8 @@ WORDS: dict[str, dict[str, str]] = {
         "choose_reason": "Close reason", "triage_done": "Triage finished", "skipped": "skipped",
         "unknown_key": "Unknown key", "triage_empty": "No tickets to triage.",
         "triage_gone": "no longer open, skipped", "preview": "Preview",
-        "refused": "refused", "overdue_count": "Breached",
+        "refused": "refused", "overdue_count": "Breached", "failed_replies": "Delivery failed",
+        "reply_problem": "Reply not delivered",
         "public_nik": "⚠ A public post contains a NIK/KK number: first reply with the pindah-ke-dm template.",
     },
 }

@@ -66,6 +66,11 @@ def apply_statuses(session: Session, channel: str, statuses: list, now: datetime
             continue
         message.provider_status, message.provider_status_at = status.status, status.at
         session.add(message)
+        if status.status == "failed":  # accepted earlier, undelivered now: the ticket is not answered
+            from ticketing.workflow.delivery import apply_delivery_outcome
+
+            session.flush()
+            apply_delivery_outcome(session, message.id, "failed", status.at, reason=status.reason)
         applied += 1
     return applied
 
