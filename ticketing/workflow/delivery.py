@@ -143,6 +143,10 @@ def apply_delivery_outcome(session: Session, message_id: int, state: str, at: da
         elif not interim and ticket.status == TicketStatus.ANSWERED and ticket.answered_at is None:
             ticket.answered_at = at
     elif state == FAILED:
+        if reason and not message.delivery_error:
+            message.delivery_error = reason[:1000]
+            session.add(message)
+            session.flush()
         answered_by_this = (not interim and ticket.status == TicketStatus.ANSWERED
                             and _answered_by(session, ticket, message.id))
         if answered_by_this:  # reported failed after the channel had accepted it (WhatsApp, bounce)
