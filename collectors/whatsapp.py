@@ -104,7 +104,8 @@ def parse_webhook(channel: str, payload: Any, own_number: str = "") -> ParsedWeb
     for entry in payload.get("entry") or []:
         for change in (entry or {}).get("changes") or []:
             value = (change or {}).get("value")
-            if (change or {}).get("field") != "messages" or not isinstance(value, dict):
+            field = (change or {}).get("field")
+            if field not in ("messages", "smb_message_echoes") or not isinstance(value, dict):
                 continue
             if "metadata" not in value:
                 parsed.quarantined.append(QuarantinedItem(channel, "change without metadata", change))
@@ -112,14 +113,19 @@ def parse_webhook(channel: str, payload: Any, own_number: str = "") -> ParsedWeb
             names = {c.get("wa_id"): (c.get("profile") or {}).get("name", "") for c in value.get("contacts") or []}
             for item in value.get("messages") or []:
                 _parse_message(channel, item, names, own_number, parsed)
+            # coexistence: what staff typed in the WhatsApp Business app, copied to us ("from" us, "to" them)
+            for item in value.get("message_echoes") or []:
+                _parse_message(channel, item, names, own_number, parsed, echo=True)
             for status in value.get("statuses") or []:
                 _parse_status(channel, status, parsed)
     return parsed
 
 
-def _parse_message(channel: str, item: Any, names: dict, own_number: str, parsed: ParsedWebhook) -> None:
+def _parse_message(channel: str, item: Any, names: dict, own_number: str, parsed: ParsedWebhook,
+                   echo: bool = False) -> None:
     try:
         sender, message_id, kind = str(item["from"]), str(item["id"]), item.get("type")
+        citizen = str(item["to"]) if echo else sender
         sent_at = _instant(item["timestamp"])
     except (KeyError, TypeError, ValueError) as exc:
         parsed.quarantined.append(QuarantinedItem(channel, f"message without {exc}", item,
@@ -134,9 +140,10 @@ def _parse_message(channel: str, item: Any, names: dict, own_number: str, parsed
         return
     context = item.get("context") or {}
     parsed.messages.append(InboundMessage(
-        channel=channel, external_id=message_id, thread_key=f"wa:{sender}", text=text, sent_at=sent_at,
+        channel=channel, external_id=message_id, thread_key=f"wa:{citizen}", text=text, sent_at=sent_at,
         author_id=sender, author_handle=sender, author_name=names.get(sender, ""), is_private=True,
-        in_reply_to=context.get("id"), direction="out" if own_number and sender == own_number else "in",
+        in_reply_to=context.get("id"),
+        direction="out" if echo or (own_number and sender == own_number) else "in",
         raw=item,
     ))
     if media is not None:

@@ -340,7 +340,10 @@ def reopen(ctx: typer.Context, ticket_id: str = TICKET_ARG, as_json: bool = JSON
     app = app_of(ctx)
 
     def work(session, ticket, actor, now):
-        workflow.reopen(session, ticket, actor, now, due_at=app.due_at(now))
+        from ticketing.sla.deadlines import new_due
+
+        # the ticket's own policy (per kind / category), as ingest and `sla recompute` use it
+        workflow.reopen(session, ticket, actor, now, due_at=new_due(app, now, ticket.kind, ticket.category, 0))
         return None
 
     perform(ctx, "reopen", ticket_id, as_json, work)

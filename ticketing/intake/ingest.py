@@ -14,7 +14,7 @@ import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,6 +64,8 @@ class IngestPolicy:
     due_at: Callable[[datetime, Classification | None], datetime | None] = lambda received, _c: None
     classify: Callable[[str], Classification] | None = None
     mask: Callable[[str], str] = lambda text: text
+    native_answers: Callable[[str], bool] = lambda channel: True  # office replies in the channel's app
+    timezone: str = "Asia/Jakarta"  # the office's: ticket reference years
 
 
 @dataclass
@@ -82,8 +84,11 @@ class IngestResult:
         self.ticket_ids |= other.ticket_ids
 
 
-def ticket_ref(ticket_id: int, received_at: datetime) -> str:
-    return f"ADU-{received_at.astimezone(UTC).year}-{ticket_id:06d}"
+def ticket_ref(ticket_id: int, received_at: datetime, timezone: str = "Asia/Jakarta") -> str:
+    """The year is the office's: a message at 06:30 WIB on 1 January belongs to the new year."""
+    from zoneinfo import ZoneInfo
+
+    return f"ADU-{received_at.astimezone(ZoneInfo(timezone)).year}-{ticket_id:06d}"
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -302,6 +307,8 @@ class _Thread:
     count: int = 0
     last_at: datetime | None = None
     reopened_due: datetime | None = None
+    kind: str | None = None
+    category: str | None = None
 
 
 def _candidate_tickets(session: Session, channel: str, thread_keys: list[str]) -> dict[str, _Thread]:
@@ -313,10 +320,11 @@ def _candidate_tickets(session: Session, channel: str, thread_keys: list[str]) -
     read_time = Ticket.__table__.c.answered_at.type.dialect_impl(conn.dialect).result_processor(conn.dialect, None)
     for start in range(0, len(keys), bulk.IN_CHUNK):
         chunk = keys[start:start + bulk.IN_CHUNK]
-        sql = (f"SELECT id, thread_key, status, answered_at FROM ticket WHERE channel = {mark} AND "
-               f"merged_into_id IS NULL AND thread_key IN ({', '.join([mark] * len(chunk))}) ORDER BY id")
-        for ticket_id, key, status, answered_at in conn.exec_driver_sql(sql, (channel, *chunk)):
-            found[key] = _Thread(ticket_id, status, read_time(answered_at) if read_time else answered_at)
+        sql = (f"SELECT id, thread_key, status, answered_at, kind, category FROM ticket WHERE channel = {mark} "
+               f"AND merged_into_id IS NULL AND thread_key IN ({', '.join([mark] * len(chunk))}) ORDER BY id")
+        for ticket_id, key, status, answered_at, kind, category in conn.exec_driver_sql(sql, (channel, *chunk)):
+            found[key] = _Thread(ticket_id, status, read_time(answered_at) if read_time else answered_at,
+                                 kind=kind, category=category)
     return found
 
 
@@ -324,7 +332,10 @@ def _thread(session: Session, channel: str, channel_type: str, messages: list[In
             contacts: dict[str, int], now: datetime, policy: IngestPolicy,
             result: IngestResult) -> tuple[dict[str, int], list[EventDraft]]:
     """Decide each message's ticket: join the open one, reopen a recent answer, or open anew."""
+    from ticketing.intake import native_replies
+
     threads = _candidate_tickets(session, channel, [m.thread_key for m in messages])
+    native = native_replies.NativeAnswers(channel_type or channel, policy.native_answers(channel))
     drafts: list[EventDraft] = []
     new_rows: list[tuple[InboundMessage, _Thread]] = []
     placed: list[tuple[InboundMessage, _Thread]] = []
@@ -333,12 +344,16 @@ def _thread(session: Session, channel: str, channel_type: str, messages: list[In
         citizen = message.direction == "in" and message.opens_ticket
         if thread is not None and _joins(thread, message, citizen, policy):
             if citizen and thread.status in (TicketStatus.ANSWERED, TicketStatus.CLOSED):
-                drafts.append(EventDraft(thread.ticket_id, now, "system", "reopened", thread.status,
-                                         TicketStatus.NEW, {"message": message.external_id}))
+                drafts.append(native_replies.later(thread, now, "reopened", thread.status, TicketStatus.NEW,
+                                                   {"message": message.external_id}))
                 thread.status = TicketStatus.NEW
-                thread.reopened_due = policy.due_at(message.sent_at, None)
+                # the ticket's own policy (per kind / category), the same function recompute uses
+                thread.reopened_due = policy.due_at(message.sent_at, Classification(thread.kind, thread.category,
+                                                                                     None))
                 thread.touched = True
                 result.reopened += 1
+            elif native.answers(message, thread):
+                drafts.append(native.take(message, thread))
         elif citizen:
             thread = _Thread(None, TicketStatus.NEW, None, is_new=True)
             threads[message.thread_key] = thread
@@ -350,7 +365,9 @@ def _thread(session: Session, channel: str, channel_type: str, messages: list[In
         placed.append((message, thread))
 
     _create_tickets(session, channel, channel_type, new_rows, contacts, now, policy, drafts, result)
+    drafts = native.resolve(drafts)
     _update_existing(session, [t for t in threads.values() if not t.is_new and t.count], now)
+    native.write(session)
     assignment = {m.external_id: t.ticket_id for m, t in placed if t.ticket_id is not None}
     result.ticket_ids.update(assignment.values())
     return assignment, drafts
@@ -374,11 +391,13 @@ def _create_tickets(session: Session, channel: str, channel_type: str,
     if not new_rows:
         return
     ids = bulk.allocate_ids(session, Ticket.__table__, len(new_rows))
+    created: list[EventDraft] = []
     for ticket_id, (message, thread) in zip(ids, new_rows, strict=True):
         found = policy.classify(message.text) if policy.classify else None
         thread.ticket_id = ticket_id
+        thread.kind, thread.category = (found.kind, found.category) if found else (None, None)
         thread.row = {
-            "id": ticket_id, "ref": ticket_ref(ticket_id, message.sent_at), "channel": channel,
+            "id": ticket_id, "ref": ticket_ref(ticket_id, message.sent_at, policy.timezone), "channel": channel,
             "channel_type": channel_type, "thread_key": message.thread_key,
             "contact_id": contacts.get(message.author_id), "is_public": not message.is_private,
             "kind": found.kind if found else None, "category": found.category if found else None,
@@ -390,12 +409,13 @@ def _create_tickets(session: Session, channel: str, channel_type: str,
             "due_at": policy.due_at(message.sent_at, found), "sla_state": "ok",
             "flags": ",".join(f for f in message.flags if f == "future_timestamp"), "sla_paused_seconds": 0,
         }
-        drafts.append(EventDraft(ticket_id, now, "system", "created", None, TicketStatus.NEW,
-                                 json.dumps({"channel": channel, "message": message.external_id})))
+        created.append(EventDraft(ticket_id, now, "system", "created", None, TicketStatus.NEW,
+                                  json.dumps({"channel": channel, "message": message.external_id})))
     for _message, thread in new_rows:
         thread.row["message_count"] = thread.count
         thread.row["last_message_at"] = thread.last_at
     bulk.insert_rows(session, Ticket.__table__, TICKET_COLUMNS, [t.row for _m, t in new_rows])
+    drafts[:0] = created  # a ticket's creation precedes what happened to it later in the batch
     result.new_tickets = len(new_rows)
 
 

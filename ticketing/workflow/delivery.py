@@ -164,19 +164,3 @@ def _answered_by(session: Session, ticket: Ticket, message_id: int) -> bool:
     last = session.exec(select(Event).where(Event.ticket_id == ticket.id, Event.to_status == "answered")
                         .order_by(Event.id.desc())).first()
     return last is not None and last.action == ANSWER_ACTION and _about(last, message_id)
-
-
-def answer_in_channel_app(session: Session, ticket: Ticket, message: Message, channel_type: str) -> bool:
-    """An office reply written in the channel's own app answers the ticket at its own time."""
-    actor = f"kanal:{channel_type or message.channel} (dijawab di aplikasi kanal)"
-    if ticket.status not in OPEN_STATUSES:
-        return False
-    ticket.first_response_at = min(filter(None, [ticket.first_response_at, message.sent_at]))
-    ticket.answered_at = message.sent_at
-    _record(session, ticket, message.sent_at, actor, ANSWER_ACTION,
-            {"message_id": message.id, "native": True, "external_id": message.external_id},
-            TicketStatus.ANSWERED)
-    refresh_reply_state(session, ticket)
-    _verdict(ticket)
-    session.add(ticket)
-    return True
