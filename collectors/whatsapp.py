@@ -135,15 +135,21 @@ def _parse_message(channel: str, item: Any, names: dict, own_number: str, parsed
         parsed.quarantined.append(QuarantinedItem(channel, f"message type {kind!r} is not supported", item, message_id))
         return
     text, media = _message_text(item)
+    reaction = kind == "reaction"
+    if reaction and not text:
+        text = "[reaksi dihapus]"  # WhatsApp sends an empty emoji when the citizen removes a reaction
     if not text and media is None:
         parsed.quarantined.append(QuarantinedItem(channel, f"{kind} message without content", item, message_id))
         return
     context = item.get("context") or {}
+    if reaction:  # a 🙏 on our answer is not a new complaint: it never opens or reopens a ticket
+        context = {"id": (item.get("reaction") or {}).get("message_id")}
     parsed.messages.append(InboundMessage(
         channel=channel, external_id=message_id, thread_key=f"wa:{citizen}", text=text, sent_at=sent_at,
         author_id=sender, author_handle=sender, author_name=names.get(sender, ""), is_private=True,
         in_reply_to=context.get("id"),
         direction="out" if echo or (own_number and sender == own_number) else "in",
+        opens_ticket=not reaction, flags=["reaction"] if reaction else [],
         raw=item,
     ))
     if media is not None:

@@ -354,6 +354,9 @@ def _thread(session: Session, channel: str, channel_type: str, messages: list[In
                 result.reopened += 1
             elif native.answers(message, thread):
                 drafts.append(native.take(message, thread))
+            elif "reaction" in message.flags:  # an event on the message it refers to; no status change
+                drafts.append(native_replies.later(thread, message.sent_at, "reacted", thread.status, thread.status,
+                                                   {"message": message.in_reply_to, "reaction": message.text}))
         elif citizen:
             thread = _Thread(None, TicketStatus.NEW, None, is_new=True)
             threads[message.thread_key] = thread

@@ -22,7 +22,7 @@ from ticketing.contract import InboundMessage
 from ticketing.workflow.audit import EventDraft
 from ticketing.workflow.statuses import OPEN_STATUSES, TicketStatus
 
-AUTOMATED_FLAGS = frozenset({"auto_reply", "bounce", "automated"})  # not a person answering
+AUTOMATED_FLAGS = frozenset({"auto_reply", "bounce", "automated", "reaction", "read_receipt"})  # not an answer
 
 
 def native_actor(channel_type: str) -> str:
