@@ -210,13 +210,14 @@ def template_context(app, session, ticket):
     from ticketing.i18n import format_datetime
     from ticketing.privacy.safety import mask_sensitive
     from ticketing.store.models import Contact
-    from ticketing.workflow.templates import TemplateContext, bidang_name
+    from ticketing.workflow.templates import TemplateContext, bidang_name, promised_date
 
     contact = session.get(Contact, ticket.contact_id) if ticket.contact_id is not None else None
     name = mask_sensitive(contact.display_name if contact else "") or "Bapak/Ibu"
     office = app.settings.office
     return TemplateContext(nama=name, ref=ticket.ref or str(ticket.id), bidang=bidang_name(ticket.bidang),
-                           batas_waktu=format_datetime(ticket.due_at, "id", office.timezone),
+                           batas_waktu=format_datetime(promised_date(app.calendar, ticket.due_at, app.now()),
+                                                       "id", office.timezone),
                            kanal=ticket.channel, kantor=office.short_name, alamat=office.address or office.name)
 
 

@@ -67,3 +67,16 @@ def test_reopen_uses_the_categorys_policy_on_both_paths(db_url):
         workflow.reopen(session, ticket, ADMIN, later, due_at=new_due(app, later, ticket.kind, ticket.category, 0))
         assert ticket.due_at == app.due_at(later, Classification(None, "akta-kelahiran", None))
     app.engine.dispose()
+
+
+def test_a_template_never_promises_a_date_that_has_passed(db_url):
+    from ticketing.workflow.templates import promised_date
+
+    now = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # Friday 10:00 WIB
+    app = _app(db_url, now)
+    overdue = now - timedelta(days=2)
+    promised = promised_date(app.calendar, overdue, now)
+    assert promised == app.calendar.closing_time(datetime(2026, 11, 30).date())  # Monday, the next working day
+    ahead = now + timedelta(days=1)
+    assert promised_date(app.calendar, ahead, now) == ahead
+    app.engine.dispose()
