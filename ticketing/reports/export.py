@@ -195,8 +195,10 @@ def monthly_sections(recap: dict[str, Any], locale: str, notes: dict[str, list[s
                     ["text", *["int"] * len(channels), "int"])
     daily.rows = [[d["date"][8:10] + "/" + d["date"][5:7], *[d["by_channel"].get(c, 0) for c in channels],
                    d["total"]] for d in recap["daily"]]
+    from ticketing.reports.flow_view import flow_sections
+
     sections = [
-        monthly_summary(recap, locale),
+        monthly_summary(recap, locale), *flow_sections(recap, locale),
         _breakdown("by_status", recap["by_status"], "by_status", locale, status_name),
         _breakdown("by_channel", recap["by_channel"], "by_channel", locale, lambda c, _: channel_label(c)),
         _breakdown("by_kind", recap["by_kind"], "by_kind", locale, kind_label),
@@ -361,12 +363,15 @@ def write_json(data: dict[str, Any], path: Path) -> None:
 
 def write_daily(recap: dict[str, Any], fmt: str, path: Path, locale: str, office_short: str) -> None:
     """The daily recap as csv, xlsx or json at `path`."""
+    from ticketing.reports.flow_view import flow_sections
+
     table, summary = daily_section(recap, locale), daily_summary(recap, locale)
+    flow = flow_sections(recap, locale)
     tz = recap["timezone"]
     if fmt == "csv":
-        write_csv([table, summary], path, locale, tz)
+        write_csv([table, summary, *flow], path, locale, tz)
     elif fmt == "xlsx":
-        write_xlsx([table], summary, path, locale, *daily_titles(recap, locale, office_short), tz=tz)
+        write_xlsx([table, *flow], summary, path, locale, *daily_titles(recap, locale, office_short), tz=tz)
     elif fmt == "json":
         write_json(recap, path)
     else:
