@@ -51,7 +51,8 @@ WORDS: dict[str, dict[str, str]] = {
         "flow_by": "Arus per Kanal, Bidang dan Kategori", "flow_dimension": "Menurut",
         "flow_value": "Nilai", "flow_done": "Dijawab/Selesai",
         "line_opening": "Terbuka awal", "line_received": "Masuk", "line_reopened": "Dibuka kembali",
-        "line_done": "Dijawab/Selesai", "line_closing": "Terbuka akhir", "line_closed": "Ditutup", "reconciliation": "Rekonsiliasi",
+        "line_done": "Dijawab/Selesai", "line_closing": "Terbuka akhir",
+        "line_closed": "Ditutup", "reconciliation": "Rekonsiliasi",
         "dim_channel": "Kanal", "dim_bidang": "Bidang", "dim_category": "Kategori",
     },
     "en": {
@@ -98,7 +99,8 @@ WORDS: dict[str, dict[str, str]] = {
         "flow_by": "Flow by Channel, Division and Category", "flow_dimension": "By",
         "flow_value": "Value", "flow_done": "Answered/closed",
         "line_opening": "Open at start", "line_received": "Received", "line_reopened": "Reopened",
-        "line_done": "Answered/closed", "line_closing": "Open at end", "line_closed": "Closed", "reconciliation": "Reconciliation",
+        "line_done": "Answered/closed", "line_closing": "Open at end",
+        "line_closed": "Closed", "reconciliation": "Reconciliation",
         "dim_channel": "Channel", "dim_bidang": "Division", "dim_category": "Category",
     },
 }
