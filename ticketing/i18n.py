@@ -40,8 +40,8 @@ WORDS: dict[str, dict[str, str]] = {
         "done_merge": "digabung ke", "templates": "Templat Balasan", "name": "Nama", "text": "Isi",
         "placeholders": "Placeholder yang tersedia", "source": "Sumber", "builtin": "bawaan",
         "configured": "config",
-        "triage_keys": "[r] balas dgn templat  [e] tulis di editor  [t] teruskan ke bidang  [x] tutup  "
-        "[s] lewati  [q] keluar",
+        "triage_keys": "[r] balas dgn templat  [i] balasan sementara  [e] tulis di editor  [t] teruskan ke bidang  "
+        "[x] tutup  [s] lewati  [q] keluar",
         "choose_template": "Templat (nomor atau nama)", "choose_bidang": "Teruskan ke bidang",
         "choose_reason": "Alasan tutup", "triage_done": "Triase selesai", "skipped": "dilewati",
         "unknown_key": "Tombol tidak dikenal", "triage_empty": "Tidak ada tiket untuk ditriase.",
@@ -72,7 +72,8 @@ WORDS: dict[str, dict[str, str]] = {
         "done_merge": "merged into", "templates": "Reply Templates", "name": "Name", "text": "Text",
         "placeholders": "Available placeholders", "source": "Source", "builtin": "built-in",
         "configured": "config",
-        "triage_keys": "[r] reply with template  [e] write in editor  [t] escalate  [x] close  [s] skip  [q] quit",
+        "triage_keys": "[r] reply with template  [i] interim reply  [e] write in editor  [t] escalate  [x] close  "
+        "[s] skip  [q] quit",
         "choose_template": "Template (number or name)", "choose_bidang": "Escalate to division",
         "choose_reason": "Close reason", "triage_done": "Triage finished", "skipped": "skipped",
         "unknown_key": "Unknown key", "triage_empty": "No tickets to triage.",
