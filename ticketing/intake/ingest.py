@@ -21,13 +21,12 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from ticketing.contract import InboundMessage, QuarantinedItem
+from ticketing.intake.contacts import resolve_contacts
+from ticketing.intake.revisions import apply_edits
 from ticketing.store import bulk
 from ticketing.store.models import (
     CollectorState,
-    Contact,
-    ContactHandle,
     Message,
-    MessageRevision,
     Quarantine,
     Ticket,
 )
@@ -158,7 +157,7 @@ def ingest_batch(
     fresh = [m for m in accepted if not m.is_edit]
     existing = bulk.existing_keys(session, Message.__table__, {"channel": channel}, "external_id",
                                   [m.external_id for m in accepted])
-    result.edits = _apply_edits(session, edits, existing, fresh)
+    result.edits = apply_edits(session, edits, existing, fresh)
 
     unique: dict[str, InboundMessage] = {}
     for message in fresh:
@@ -181,48 +180,9 @@ def ingest_batch(
     return result
 
 
-def _apply_edits(session: Session, edits: list[InboundMessage], existing: dict[str, int],
-                 fresh: list[InboundMessage]) -> int:
-    """Keep the earlier text as a revision; an edit of an unknown message is stored as new."""
-    changed = 0
-    for edit in edits:
-        message_id = existing.get(edit.external_id)
-        if message_id is None:
-            edit.is_edit = False
-            fresh.append(edit)
-            continue
-        stored = session.get(Message, message_id)
-        if stored is None or stored.text == edit.text:
-            continue
-        revision = _insert_ignoring(session, MessageRevision.__table__, ["message_id", "edited_at"]).values(
-            message_id=message_id, previous_text=stored.text, edited_at=edit.sent_at, raw=edit.raw_json(),
-        )
-        if session.execute(revision).rowcount:
-            stored.text = edit.text
-            stored.flags = _add_flag(stored.flags, "edited")
-            session.add(stored)
-            changed += 1
-    return changed
-
-
-def _insert_ignoring(session: Session, table: sa.Table, keys: list[str]):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing(index_elements=keys)
-
-
-def _add_flag(flags: str, flag: str) -> str:
-    parts = [f for f in flags.split(",") if f]
-    if flag not in parts:
-        parts.append(flag)
-    return ",".join(parts)
-
-
 def _store_new(session: Session, channel: str, channel_type: str, new_messages: list[InboundMessage],
                now: datetime, policy: IngestPolicy, result: IngestResult) -> None:
-    contacts = _resolve_contacts(session, channel, new_messages, now)
+    contacts = resolve_contacts(session, channel, new_messages, now)
     assignment, drafts = _thread(session, channel, channel_type, new_messages, contacts, now, policy, result)
     rows = []
     for message in new_messages:
@@ -260,40 +220,6 @@ def _store_attachments(session: Session, channel: str, new_messages: list[Inboun
     ]
     if records:
         session.execute(sa.insert(AttachmentRecord), records)
-
-
-def _resolve_contacts(session: Session, channel: str, messages: list[InboundMessage],
-                      now: datetime) -> dict[str, int]:
-    """Map author ids of inbound messages to contact ids, creating contacts once per author."""
-    authors: dict[str, InboundMessage] = {}
-    for message in messages:
-        if message.direction == "in" and message.author_id and message.author_id not in authors:
-            authors[message.author_id] = message
-    if not authors:
-        return {}
-    handles = bulk.existing_keys(session, ContactHandle.__table__, {"channel": channel}, "external_user_id",
-                                 list(authors))
-    known = {}
-    if handles:
-        rows = session.execute(
-            sa.select(ContactHandle.external_user_id, ContactHandle.contact_id)
-            .where(ContactHandle.id.in_(list(handles.values())))
-        )
-        known = dict(rows.all())
-    missing = [author for author in authors if author not in known]
-    contact_ids = bulk.allocate_ids(session, Contact.__table__, len(missing))
-    bulk.insert_rows(session, Contact.__table__, ("id", "display_name", "created_at"), [
-        {"id": cid, "display_name": authors[a].author_name or authors[a].author_handle, "created_at": now}
-        for cid, a in zip(contact_ids, missing, strict=True)
-    ])
-    bulk.insert_rows(session, ContactHandle.__table__,
-                     ("contact_id", "channel", "external_user_id", "handle", "display_name"), [
-        {"contact_id": cid, "channel": channel, "external_user_id": a, "handle": authors[a].author_handle,
-         "display_name": authors[a].author_name}
-        for cid, a in zip(contact_ids, missing, strict=True)
-    ])
-    known.update(zip(missing, contact_ids, strict=True))
-    return known
 
 
 @dataclass
