@@ -159,3 +159,27 @@ def test_interim_reply_keeps_the_escalation_and_the_clock(app, fake):
     final = _reply(app, ticket_id, "Akta sudah bisa diambil.", final=True)
     assert outbox.deliver(app, final).state == "sent"
     assert _ticket(app, ticket_id).status == "answered"
+
+
+def test_a_reported_status_time_is_the_answers_time_and_interim_counts_as_first_response(app, fake):
+    from ticketing.contract.webhook import StatusUpdate
+    from ticketing.reports.flow import period_flow
+    from ticketing.reports.recap_sql import day_period
+    from ticketing.webhooks.queue import apply_statuses
+
+    first, second = _tickets(app, fake, [880_601, 880_602])
+    message_id = _reply(app, first)
+    assert outbox.deliver(app, message_id).state == "sent"
+    with read_session(app.engine) as session:
+        external_id = session.get(Message, message_id).external_id
+    reported = NOW + timedelta(minutes=3)  # the channel's own "sent" time (WhatsApp reports one)
+    with write_session(app.engine) as session:
+        apply_statuses(session, "tg-test", [StatusUpdate(external_id, "sent", reported)], NOW)
+        apply_statuses(session, "tg-test", [StatusUpdate(external_id, "delivered", reported + timedelta(1))], NOW)
+    assert _ticket(app, first).answered_at == reported  # the first report counts, later ones do not move it
+    interim = _reply(app, second, "Sedang kami cek.", interim=True)
+    assert outbox.deliver(app, interim).state == "sent"
+    period = day_period(app.calendar.local_date(NOW), app.calendar)
+    with read_session(app.engine) as session:
+        flow = period_flow(session, period, NOW + timedelta(hours=2))
+    assert (flow["answered"], flow["first_responses"], flow["closing"]) == (1, 2, 1) and flow["reconciles"]

@@ -13,6 +13,9 @@ construction for every channel, bidang and category:
   the ticket came in) or closed without an answer (spam, duplicates, thanks);
 * closing: open at the end (carried over to the next period).
 
+Beside the line: first responses in the period (interim replies included), which never count
+as answers.
+
 A reply that never reached the citizen leaves `answered_at` unset (workflow.delivery), so such
 tickets stay open here too.
 """
@@ -29,7 +32,7 @@ from ticketing.reports.recap_sql import Period, answered_by, backlog_candidates,
 from ticketing.store.models import Ticket
 
 FIGURES = ("opening", "received", "reopened", "answered", "answered_on_time", "answered_late",
-           "closed_unanswered", "done", "closing")
+           "closed_unanswered", "done", "closing", "first_responses")
 DIMENSIONS = ("channel", "bidang", "category")
 
 
@@ -54,6 +57,8 @@ def _flags(period: Period, cutoff: datetime) -> dict[str, Any]:
         "closed_unanswered": sa.and_(counted, finished_at_end, sa.not_(was_answered)),
         "done": sa.and_(counted, finished_at_end),
         "closing": sa.and_(t.received_at < cutoff, finished_flag(cutoff) == 0),
+        # reported apart from the answers: an interim reply is a first response, not an answer
+        "first_responses": sa.and_(t.first_response_at >= period.start, t.first_response_at < cutoff),
     }
 
 

@@ -9,7 +9,7 @@ from ticketing.reports.export import Section
 from ticketing.reports.words import channel_label, label_of, w
 
 SUMMARY_ROWS = ("opening", "received", "reopened", "answered", "answered_on_time", "answered_late",
-                "closed_unanswered", "closing")
+                "closed_unanswered", "closing", "first_responses")
 BY_COLUMNS = ("opening", "received", "reopened", "answered_on_time", "answered_late", "closed_unanswered",
               "closing")
 

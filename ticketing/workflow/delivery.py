@@ -164,3 +164,19 @@ def _answered_by(session: Session, ticket: Ticket, message_id: int) -> bool:
     last = session.exec(select(Event).where(Event.ticket_id == ticket.id, Event.to_status == "answered")
                         .order_by(Event.id.desc())).first()
     return last is not None and last.action == ANSWER_ACTION and _about(last, message_id)
+
+
+def apply_status_time(session: Session, message_id: int, at: datetime) -> None:
+    """A channel that reports delivery status (WhatsApp "sent") gives the answer's own time:
+    the ticket this message answered is answered then, and judged against its deadline there."""
+    message = session.get(Message, message_id)
+    if message is None or message.ticket_id is None or is_interim(message):
+        return
+    ticket = session.get(Ticket, message.ticket_id)
+    if ticket is None or ticket.status != TicketStatus.ANSWERED or not _answered_by(session, ticket, message_id):
+        return
+    if ticket.first_response_at == ticket.answered_at:
+        ticket.first_response_at = at
+    ticket.answered_at = at
+    _verdict(ticket)
+    session.add(ticket)
