@@ -106,4 +106,5 @@ class NativeAnswers:
                 values["sla_state"] = sa.case((t.c.due_at.is_(None), "ok"), (t.c.due_at >= last, "met"),
                                               else_="late")
                 values["sla_paused_at"] = None
+                values["reply_state"] = values["reply_error"] = None  # the citizen got an answer after all
             session.execute(sa.update(t).where(t.c.id == ticket_id).values(**values))
