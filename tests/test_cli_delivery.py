@@ -52,3 +52,19 @@ def test_plain_reply_on_an_escalated_ticket_needs_final_or_interim(tmp_path, fak
                       now=NOW)
     assert interim.code == 0, interim.err
     assert interim.json()["ticket"]["status"] == "escalated" and interim.json()["delivery_state"] == "sent"
+
+
+def test_at_a_terminal_a_plain_reply_on_an_escalated_ticket_asks_final_or_interim(tmp_path, fake):
+    from tests.cli_helpers import run_in_pty
+
+    config = make_config(tmp_path, channels=[fake.channel_config()])
+    fake.add_citizen_messages(1, chat_id=880_921)
+    assert run_cli(config, "collect", "--quiet", env=fake.env(), now=NOW).code == 0
+    assert run_cli(config, "escalate", "1", "--to", "capil", env=fake.env(), now=NOW).code == 0
+    code, screen = run_in_pty(config, "reply", "1", "-m", "Sedang kami cek ke bidang.", env=fake.env(),
+                              typed=b"i\n")
+    text = screen.decode("utf-8", "replace")
+    assert code == 0, text
+    assert "[f]inal, [i]nterim" in text
+    shown = run_cli(config, "show", "1", "--json", env=fake.env(), now=NOW).json()
+    assert shown["status"] == "escalated" and shown["messages"][-1]["flags"] == ["interim"]
