@@ -167,3 +167,21 @@ def test_office_reply_and_citizen_follow_up_in_one_batch(db_url, same_batch):
                          ("reopened", "answered", "new")]
         assert ticket.status == "new" and ticket.first_response_at is not None
         app.engine.dispose()
+
+
+def test_mail_from_the_office_address_in_a_collected_thread_answers_it(engine, tmp_path):
+    """The office answered from its mail client; the copy found in the mailbox (real Dovecot) counts."""
+    from tests.collectors.email_helpers import make_collector, poll
+    from tests.fakes.mail import Mailbox
+
+    mailbox = Mailbox()
+    mailbox.append_fixture("plain.eml")
+    mailbox.append_fixture("own_mail.eml")  # "Re: ..." from pengaduan@dukcapil..., 12:00 WIB the same day
+    poll(engine, make_collector(mailbox, tmp_path), NOW)
+    with read_session(engine) as session:
+        (ticket,) = session.exec(select(Ticket)).all()
+        office = session.exec(select(Message).where(Message.direction == "out")).one()
+        answer = session.exec(select(Event).where(Event.to_status == "answered")).one()
+    assert office.sent_at == datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
+    assert ticket.status == "answered" and ticket.answered_at == office.sent_at
+    assert answer.actor == "aplikasi:email"

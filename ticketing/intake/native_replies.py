@@ -22,7 +22,8 @@ from ticketing.contract import InboundMessage
 from ticketing.workflow.audit import EventDraft
 from ticketing.workflow.statuses import OPEN_STATUSES, TicketStatus
 
-AUTOMATED_FLAGS = frozenset({"auto_reply", "bounce", "automated", "reaction", "read_receipt"})  # not an answer
+# not a person answering: auto-replies, bounces, the office's own autoresponder, reactions
+AUTOMATED_FLAGS = frozenset({"auto_reply", "automatic", "bounce", "automated", "reaction", "read_receipt"})
 
 
 def native_actor(channel_type: str) -> str:
