@@ -47,6 +47,8 @@ class SampleData:
         # Whole days, so messages keep their time of day (office hours stay office hours).
         self.shift = timedelta(days=((now - SHIFT_MARGIN) - anchor) // timedelta(days=1))
         self.office = data["office"]
+        self.anchor = anchor + self.shift  # the samples' "now": their month is the demo's report month
+        self.blocked_chats = {int(chat) for chat in data.get("telegram_blocked_chats", [])}
         self.messages = [dict(m, at=self.time(m["sent_at"])) for m in data["messages"]]
         self.posts = [dict(p, at=self.time(p["created_at"])) for p in data.get("facebook_posts", [])]
 
@@ -79,6 +81,7 @@ class TelegramApi:
                     "username": office["telegram_bot_username"]}
         self.updates = [self._update(710_000_001 + n, m) for n, m in enumerate(data.of("telegram"))]
         self.sent: list[dict[str, Any]] = []
+        self.blocked = set(data.blocked_chats)  # citizens who blocked the bot: sendMessage answers 403
         self._ids = _id_counter()
 
     def _update(self, update_id: int, sample: dict[str, Any]) -> dict[str, Any]:
@@ -114,6 +117,9 @@ class TelegramApi:
                 return Reply(400, {"ok": False, "error_code": 400,
                                    "description": "Bad Request: message text is empty or too long"})
             chat_id = int(params["chat_id"])
+            if chat_id in self.blocked:
+                return Reply(403, {"ok": False, "error_code": 403,
+                                   "description": "Forbidden: bot was blocked by the user"})
             message = {"message_id": next(self._ids), "from": self.bot, "chat": {"id": chat_id, "type": "private"},
                        "date": int(time.time()), "text": text}
             self.sent.append({"chat_id": chat_id, "text": text, "reply_parameters": params.get("reply_parameters")})

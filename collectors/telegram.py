@@ -328,7 +328,10 @@ class TelegramCollector(Collector):
             raise CollectorError("telegram sendMessage: the answer has no message_id")
         chat = first.get("chat") if isinstance(first.get("chat"), Mapping) else {"id": chat_id}
         prefix = f"biz:{business}:" if business else ""
-        return SendResult(external_id=f"{prefix}{chat.get('id', chat_id)}:{first['message_id']}", raw=sent)
+        date = first.get("date")
+        accepted = datetime.fromtimestamp(date, UTC) if isinstance(date, int) and date > 0 else None
+        return SendResult(external_id=f"{prefix}{chat.get('id', chat_id)}:{first['message_id']}", raw=sent,
+                          accepted_at=accepted)
 
     def check(self) -> str:
         me = self.call("getMe")

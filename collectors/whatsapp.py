@@ -151,7 +151,7 @@ def parse_webhook(channel: str, payload: Any, own_number: str = "", locale: str 
 def _parse_change(channel: str, change: Any, own_number: str, locale: str, parsed: ParsedWebhook) -> None:
     change = as_dict(change)
     value = change.get("value")
-    if change.get("field") != "messages":
+    if change.get("field") not in ("messages", "smb_message_echoes"):
         parsed.skipped.append(f"`{text_of(change.get('field')) or '?'}` change: not a message")
         return
     if not isinstance(value, dict):
@@ -174,9 +174,11 @@ def _parse_change(channel: str, change: Any, own_number: str, locale: str, parse
     items = as_list(value.get("messages")) + as_list(value.get("statuses"))
     if not items and not as_list(value.get("errors")):
         parsed.skipped.append("messages change without messages or statuses")
-    for item in as_list(value.get("messages")):
+    # coexistence: what staff typed in the WhatsApp Business app, copied to us ("from" us, "to" them)
+    echoes = [(item, True) for item in as_list(value.get("message_echoes"))]
+    for item, echo in [(item, False) for item in as_list(value.get("messages"))] + echoes:
         try:
-            _parse_message(channel, item, names, own_number, locale, parsed)
+            _parse_message(channel, item, names, own_number, locale, parsed, echo)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             reason = f"unreadable message: {type(exc).__name__}: {exc}"[:300]
             external = _plain_id(as_dict(item).get("id")) or None
@@ -192,7 +194,7 @@ def _sender(item: dict) -> str:
 
 
 def _parse_message(channel: str, item: Any, names: dict, own_number: str, locale: str,
-                   parsed: ParsedWebhook) -> None:
+                   parsed: ParsedWebhook, echo: bool = False) -> None:
     item = item if isinstance(item, dict) else None
     message_id = _plain_id(item.get("id")) if item else ""
     sender = _sender(item) if item else ""
@@ -223,11 +225,14 @@ def _parse_message(channel: str, item: Any, names: dict, own_number: str, locale
     if not _plain_id(item.get("from")):
         flags.append("whatsapp_username")
     reacted = _plain_id(as_dict(item.get("reaction")).get("message_id")) if kind == "reaction" else ""
+    if reacted:  # a 🙏 on our answer is not a new complaint: an event on that message, no status change
+        flags.append("reaction")
+    citizen = (_plain_id(item.get("to")) or sender) if echo else sender
     parsed.messages.append(InboundMessage(
-        channel=channel, external_id=message_id, thread_key=f"wa:{sender}", text=text, sent_at=sent_at,
+        channel=channel, external_id=message_id, thread_key=f"wa:{citizen}", text=text, sent_at=sent_at,
         author_id=sender, author_handle=username or sender, author_name=name, is_private=True,
         in_reply_to=reacted or _plain_id(context.get("id")) or None,
-        direction="out" if own_number and sender == own_number else "in", opens_ticket=kind != "reaction",
+        direction="out" if echo or (own_number and sender == own_number) else "in", opens_ticket=kind != "reaction",
         flags=flags, raw=item,
     ))
     if media is not None:

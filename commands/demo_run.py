@@ -86,11 +86,56 @@ def run_demo(app, database: str, out) -> bool:
                                  policy=demo_app.ingest_policy(), channel_type="email")
         out.print(f"demo-email: {mails.new_messages} pesan contoh, {mails.new_tickets} tiket baru "
                   "(dimasukkan langsung, tanpa server surel)")
+        _reply_to_blocked_chat(demo_app, sandbox, out)
         replies = len(sandbox.telegram.sent) + len(sandbox.x.sent) + len(sandbox.graph.sent)
     _show(demo_app, path, out)
     if replies:
         out.print(f"{replies} balasan terkirim ke server sandbox.")
+    _report_line(demo_app, sandbox.samples, out)
     return not any(run.failed for run in runs)
+
+
+def _reply_to_blocked_chat(app, sandbox, out) -> None:
+    """One reply the channel refuses (the citizen blocked the bot): the ticket stays open, *Gagal kirim*."""
+    import sqlalchemy as sa
+
+    from ticketing.outbound import outbox
+    from ticketing.store.db import write_session
+    from ticketing.store.models import Ticket
+    from ticketing.workflow import transitions as workflow
+    from ticketing.workflow.roles import Actor
+
+    chats = [str(chat) for chat in sorted(sandbox.telegram.blocked)]
+    with write_session(app.engine) as session:
+        ticket = session.execute(sa.select(Ticket).where(Ticket.channel == "demo-telegram",
+                                                         Ticket.thread_key.in_(chats))).scalars().first()
+        if ticket is None or ticket.status != "new":
+            return
+        message_id = workflow.reply(session, ticket, "Selamat siang. KTP-el pengganti bisa diurus di kecamatan "
+                                    "dengan membawa KK dan surat keterangan kehilangan.",
+                                    Actor("demo", "admin", name="Admin Demo"), app.now()).id
+        ref = ticket.ref
+    outcome = outbox.deliver(app, message_id)
+    out.print(f"{ref}: balasan {outcome.state} ({outcome.error or '-'})", markup=False)
+
+
+def _report_line(app, samples, out) -> None:
+    """The sample months' reports as a supervisor reads them: the flow and its reconciliation line."""
+    from ticketing.reports.flow_view import reconciliation_line
+    from ticketing.reports.recap import monthly_recap
+    from ticketing.reports.words import w
+    from ticketing.store.db import read_session
+
+    first = app.calendar.local_date(min(m["at"] for m in samples.messages))
+    last = app.calendar.local_date(samples.anchor)
+    months = sorted({(first.year, first.month), (last.year, last.month)})
+    locale = app.locale
+    for year, month in months:
+        with read_session(app.engine) as session:
+            flow = monthly_recap(session, app.calendar, year, month, app.now(), app.settings.sla.working_days)["flow"]
+        out.print(f"{w('monthly_title', locale)} {year:04d}-{month:02d}: {reconciliation_line(flow, locale)}; "
+                  f"{w('flow_answered', locale)} {flow['answered']} ({w('met', locale)} {flow['answered_on_time']}, "
+                  f"{w('late', locale)} {flow['answered_late']})", markup=False)
 
 
 def _show(app, path: Path, out) -> None:
@@ -100,12 +145,13 @@ def _show(app, path: Path, out) -> None:
     from commands.render import inbox_table, ticket_view
     from ticketing.store.db import read_session
     from ticketing.store.models import Ticket
-    from ticketing.workflow.views import InboxFilter, inbox, status_counts, ticket_detail
+    from ticketing.workflow.views import InboxFilter, failed_reply_count, inbox, status_counts, ticket_detail
 
     now = app.now()
     with read_session(app.engine) as session:
         items = inbox(session, InboxFilter(limit=100), now, app.warn_before, app.locale, app.calendar)
-        out.print(inbox_table(items, now, app.locale, status_counts(session), []))
+        out.print(inbox_table(items, now, app.locale, status_counts(session), [],
+                              failed=failed_reply_count(session)))
         longest = session.execute(sa.select(Ticket).order_by(Ticket.message_count.desc(), Ticket.id)).scalars().first()
         if longest is not None:
             out.print(ticket_view(ticket_detail(session, longest, now, app.warn_before, app.locale,

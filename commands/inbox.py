@@ -61,7 +61,13 @@ def _list(app, statuses, channel, bidang, kind, category, mine, overdue, since_a
           as_json) -> None:
     from ticketing.store.db import read_session
     from ticketing.workflow.roles import require
-    from ticketing.workflow.views import InboxFilter, channels_needing_reauth, overdue_count, status_counts
+    from ticketing.workflow.views import (
+        InboxFilter,
+        channels_needing_reauth,
+        failed_reply_count,
+        overdue_count,
+        status_counts,
+    )
     from ticketing.workflow.views import inbox as inbox_view
 
     actor = app.actor()
@@ -82,10 +88,11 @@ def _list(app, statuses, channel, bidang, kind, category, mine, overdue, since_a
         counts = status_counts(session, filters.escalated_to)
         reauth = channels_needing_reauth(session)
         late = overdue_count(session, now, filters.escalated_to)
+        failed = failed_reply_count(session)
     from commands.render import inbox_table
 
     out = console()
-    out.print(inbox_table(items, now, app.locale, counts, reauth, late, out.width))
+    out.print(inbox_table(items, now, app.locale, counts, reauth, late, out.width, failed))
 
 
 def show(

@@ -66,6 +66,9 @@ def daily_view(data: dict[str, Any], locale: str, office_short: str):
     else:
         parts.append(Text(w("no_rows", locale)))
     parts.append(section_view(daily_summary(data, locale), locale, data["timezone"]))
+    from ticketing.reports.flow_view import flow_sections
+
+    parts += [section_view(s, locale, data["timezone"]) for s in flow_sections(data, locale)]
     return Group(*parts)
 
 

@@ -15,7 +15,8 @@ import typer
 
 from commands.context import JSON_OPTION, app_of, console, print_json
 
-KEYS = {"r": "reply", "e": "edit", "t": "escalate", "x": "close", "s": "skip", "n": "skip", "q": "quit"}
+KEYS = {"r": "reply", "i": "interim", "e": "edit", "t": "escalate", "x": "close", "s": "skip", "n": "skip",
+        "q": "quit"}
 
 
 class KeyReader:
@@ -167,7 +168,7 @@ class Session:
             return False
         if done is None:  # cancelled at a prompt
             return False
-        self.actions.append({"ticket": data["ref"], "action": done["action"], "ok": True,
+        self.actions.append({"ticket": data["ref"], "action": done["action"], "ok": done.get("ok", True),
                              "status": done["ticket"]["status"]})
         return True
 
@@ -179,11 +180,12 @@ class Session:
         from ticketing.workflow.templates import all_templates
 
         locale, ctx = self.locale, self.ctx
-        if action == "reply":
+        if action in ("reply", "interim"):  # interim: an acknowledgement that keeps status and clock
             names = sorted(all_templates(self.app.settings.templates))
             self.out.print(_numbered(names))
             name = _pick(self.keys.answer(word("choose_template", locale)), names)
-            return tickets.send_reply(ctx, ref, False, template=name, out=self.out) if name else None
+            return tickets.send_reply(ctx, ref, False, template=name, out=self.out,
+                                      interim=action == "interim") if name else None
         if action == "edit":
             text = tickets.guarded(self.app, "reply", ref, False, lambda: tickets.compose_in_editor(self.app, ref))
             return tickets.send_reply(ctx, ref, False, text=text, out=self.out)

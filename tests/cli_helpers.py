@@ -58,8 +58,9 @@ def run_cli(config: Path, *args: str, user: str = "admin1", now: str | None = PI
 
 
 def run_in_pty(config: Path, *args: str, user: str = "admin1", env: dict[str, str] | None = None,
-               columns: int = 120, lines: int = 50, timeout: float = 60) -> tuple[int, bytes]:
-    """The CLI with a pseudo-terminal as its stdin/stdout/stderr; (exit code, everything written)."""
+               columns: int = 120, lines: int = 50, timeout: float = 60, typed: bytes = b"") -> tuple[int, bytes]:
+    """The CLI with a pseudo-terminal as its stdin/stdout/stderr; (exit code, everything written).
+    `typed` is keyed in at once (the terminal holds it until the program reads)."""
     import fcntl
     import pty
     import struct
@@ -75,6 +76,8 @@ def run_in_pty(config: Path, *args: str, user: str = "admin1", env: dict[str, st
     proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], stdin=slave, stdout=slave, stderr=slave,
                             env=environment, cwd=config.parent, close_fds=True)
     os.close(slave)
+    if typed:
+        os.write(master, typed)
     chunks: list[bytes] = []
     deadline = time.monotonic() + timeout
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import zlib
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -17,7 +18,19 @@ from ticketing.intake.ingest import ingest_batch
 from ticketing.store.db import open_database, write_session
 
 
-def seed(url: str, messages, channel: str = "x-test") -> None:
+def sandbox_id(key: str) -> str:
+    """The numeric chat/user id a seeded author or thread gets on the sandbox channel (stable)."""
+    return str(zlib.crc32(key.encode()) % 1_000_000_000 + 1)
+
+
+def seed(url: str, messages, channel: str = "sandbox") -> None:
+    """Tickets on the bundled sandbox channel, so inline delivery really reaches a channel
+    (the sandbox's Telegram-shaped server needs numeric chat and user ids)."""
+    if channel == "sandbox":
+        for message in messages:
+            message.channel = channel
+            message.thread_key = sandbox_id(message.thread_key)
+            message.author_id = sandbox_id(message.author_id)
     policy = App(load_settings(str(ROOT / "config.yaml"), environ={}), environ={}).ingest_policy()
     engine = open_database(url, auto_upgrade=True)
     with write_session(engine) as session:
@@ -84,8 +97,8 @@ def test_scripted_session_reply_escalate_answer_forward_resolve(tmp_path):
                                           ("admin1", "resolved")]
     statuses = [(a, f, t) for _, a, f, t, _ in trail if f != t]
     assert statuses == [("created", None, "new"), ("escalated", "new", "escalated"),
-                        ("answered_by_bidang", "escalated", "followed_up"), ("replied", "followed_up", "answered"),
-                        ("resolved", "answered", "closed")]
+                        ("answered_by_bidang", "escalated", "followed_up"),
+                        ("answer_delivered", "followed_up", "answered"), ("resolved", "answered", "closed")]
     refusal = next(json.loads(d) for _, a, *_, d in trail if a == "refused")
     assert refusal["action"] == "answer" and "teknis" in refusal["reason"]
     assert rows(url, "SELECT status FROM ticket ORDER BY id") == [("answered",), ("closed",)]

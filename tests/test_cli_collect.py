@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import timedelta
 
@@ -155,6 +156,19 @@ def test_demo_shows_tickets_with_threads_from_every_loadable_channel(tmp_path):
         types = {t for (t,) in conn.execute("SELECT DISTINCT channel_type FROM ticket")}
         threads = conn.execute("SELECT max(message_count) FROM ticket").fetchone()[0]
     assert {"telegram", "email"} <= types and threads >= 3
+    # one reply the sandbox refuses (the citizen blocked the bot): visible, counted, not answered
+    assert "Gagal kirim: 1" in result.out and "Gagal kirim" in result.out.split("Kotak Masuk")[1].splitlines()[3]
+    with sqlite3.connect(tmp_path / "aduan-demo.db") as conn:
+        failed = conn.execute("SELECT status, answered_at FROM ticket WHERE reply_state = 'failed'").fetchall()
+        native = conn.execute("SELECT count(*) FROM event WHERE actor LIKE 'aplikasi:%' "
+                              "AND action = 'answer_delivered'").fetchone()[0]
+    assert failed == [("new", None)] and native >= 1  # office replies made in the channel's app count
+    lines = [line for line in " ".join(result.out.split()).split("Laporan Bulanan")[1:]]
+    assert lines and all(" = Terbuka akhir " in line for line in lines)
+    for line in lines:  # every printed month reconciles
+        numbers = [int(n) for n in re.findall(r"(?:awal|Masuk|kembali|Selesai|akhir) (\d+)", line)]
+        *added, done, closing = numbers
+        assert sum(added) - done == closing
     if loadable("x") and loadable("facebook"):
         assert {"telegram", "x", "facebook"} <= types
         assert "demo-x: 6 pesan baru, 4 tiket baru" in result.out

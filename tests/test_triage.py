@@ -70,3 +70,16 @@ def test_triage_empty_queue(tmp_path):
     config = make_config(tmp_path)
     result = run_cli(config, "triage", input_text="q\n")
     assert result.code == 0 and "Tidak ada tiket" in result.out
+
+
+def test_triage_interim_key_keeps_an_escalated_ticket_escalated(tmp_path):
+    url, config = _seed(tmp_path, 1)
+    assert run_cli(config, "escalate", "1", "--to", "capil").code == 0
+    # a plain reply is refused (the bidang has not answered), then [i] sends it as an interim reply
+    keys = "r\nktp-belum-cetak\ni\nktp-belum-cetak\nq\n"
+    result = run_cli(config, "triage", "--json", input_text=keys)
+    assert result.code == 0, result.err
+    assert "--interim" in result.err
+    assert rows(url, "SELECT status FROM ticket") == [("escalated",)]
+    out = rows(url, "SELECT flags, delivery_state FROM message WHERE direction = 'out'")
+    assert out == [("interim", "sent")]

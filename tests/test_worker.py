@@ -176,9 +176,31 @@ def test_a_fresh_reply_is_delivered_by_the_worker(setup, rurl, echo):
     ticket_id = seed_ticket(app, datetime.now(UTC) - timedelta(hours=1))
     with write_session(app.engine) as session:
         message_id = workflow.reply(session, session.get(Ticket, ticket_id), "Sudah aktif.", ADMIN, app.now()).id
+    assert ticket(app, ticket_id).status == "new"  # queued is not answered: the clock still runs
     assert jobs.kick(app) and jobs.kick(app)  # kicked twice: still one job, one send
     assert workers.start("--burst").wait(timeout=30) == 0
     assert _state(app, message_id) == "sent" and len(echo.sent) == 1
+    answered = ticket(app, ticket_id)  # the worker's delivery answered the ticket, at the send's time
+    assert answered.status == "answered" and answered.reply_state is None
+    with read_session(app.engine) as session:
+        delivered_at = session.get(Message, message_id).delivered_at
+    assert answered.answered_at == delivered_at
+    app.engine.dispose()
+
+
+def test_a_refused_reply_leaves_the_ticket_gagal_kirim_through_the_worker(setup, rurl, echo):
+    db_url, _config, workers = setup
+    app = app_for(db_url, rurl, echo)
+    ticket_id = seed_ticket(app, datetime.now(UTC) - timedelta(hours=1))
+    with write_session(app.engine) as session:
+        message_id = workflow.reply(session, session.get(Ticket, ticket_id), "Sudah aktif.", ADMIN, app.now()).id
+    echo.fail_with = [403]
+    assert jobs.kick(app)
+    assert workers.start("--burst").wait(timeout=30) == 0
+    assert _state(app, message_id) == "failed"
+    refused = ticket(app, ticket_id)
+    assert refused.status == "new" and refused.answered_at is None
+    assert refused.reply_state == "failed" and "reply window" in refused.reply_error
     app.engine.dispose()
 
 

@@ -79,7 +79,14 @@ class App:
             reopen_window=timedelta(days=self.settings.ingest.reopen_window_days),
             due_at=self.due_at,
             classify=self.classifier(),
+            native_answers=self.native_replies_answer,
+            timezone=self.settings.office.timezone,
         )
+
+    def native_replies_answer(self, channel: str) -> bool:
+        """Does an office reply made in this channel's own app answer the ticket? (default yes)"""
+        found = next((c for c in self.settings.channels if c.name == channel), None)
+        return found.native_replies_answer if found is not None else True
 
     def classifier(self):
         """The message classifier from the routing rules (`routing.rules_file`, else the shipped

@@ -70,6 +70,10 @@ class PermissionDenied(Refused):
     """The acting user's role does not allow this action."""
 
 
+class ReplyKindNeeded(Refused):
+    """A reply on an escalated ticket whose bidang has not answered: final answer or interim?"""
+
+
 class SignatureError(Refused):
     """A webhook request whose signature or verify token does not match."""
 

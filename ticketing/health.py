@@ -145,6 +145,19 @@ def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
         report.problems.append(Problem(f"outbox_{state}", "outbox", (
             f"outbox: {number} balasan berstatus '{state}' (terputus saat dikirim): cek di kanal, lalu "
             "aduan outbox resend ID atau aduan outbox mark-sent ID")))
+    from ticketing.store.models import Ticket
+
+    waiting = dict(session.execute(sa.select(Ticket.reply_state, sa.func.count()).where(
+        Ticket.reply_state.in_(("failed", "unknown")), Ticket.merged_into_id.is_(None))
+        .group_by(Ticket.reply_state)).all())
+    if waiting.get("failed"):
+        report.problems.append(Problem("reply_failed", "outbox", (
+            f"balasan: {waiting['failed']} tiket Gagal kirim (warga belum menerima jawaban, batas waktu tetap "
+            "berjalan): lihat aduan inbox, perbaiki lalu aduan outbox resend ID")))
+    if waiting.get("unknown"):
+        report.problems.append(Problem("reply_unknown", "outbox", (
+            f"balasan: {waiting['unknown']} tiket Belum pasti terkirim: cek di kanal, lalu "
+            "aduan outbox mark-sent ID atau aduan outbox resend ID")))
     minutes = app.settings.health.webhook_backlog_minutes
     cutoff = now - timedelta(minutes=minutes)
     waiting, oldest = session.execute(sa.select(sa.func.count(), sa.func.min(WebhookDelivery.received_at)).where(

@@ -49,6 +49,7 @@ class TelegramFake(ServedFake, FaultSwitches):
         self._chats = itertools.count(880_001)
         self._clock = itertools.count(int(base_time.timestamp()))
         self._faults: dict[str, Any] = {}
+        self.blocked_chats: set[int] = set()  # citizens who blocked the bot: sendMessage answers 403
         self._last_page: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
         self._served_broken: set[int] = set()
@@ -85,6 +86,9 @@ class TelegramFake(ServedFake, FaultSwitches):
                                        "username": "dukcapilbrebes_bot"})
         self.push({"message": message})
         return f"{chat_id}:{message['message_id']}"
+
+    def messages_sent_dates(self) -> list[int]:
+        return [sent["date"] for sent in self.sent]
 
     def add_malformed_item(self) -> None:
         self.push({"message": {"message_id": "not-a-number", "date": "kemarin", "text": "rusak"}})
@@ -217,9 +221,12 @@ class TelegramFake(ServedFake, FaultSwitches):
         if isinstance(reply, str):
             reply = json.loads(reply)
         chat_id = int(params["chat_id"])
+        if chat_id in self.blocked_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
         message = self.message(chat_id, text, sender={"id": BOT_ID, "is_bot": True,
                                                       "first_name": "Dukcapil Brebes"})
         self.sent.append({"chat_id": chat_id, "text": text, "reply_parameters": reply,
                           "business_connection_id": params.get("business_connection_id"),
-                          "message_id": message["message_id"], "parse_mode": params.get("parse_mode")})
+                          "message_id": message["message_id"], "parse_mode": params.get("parse_mode"),
+                          "date": message["date"]})
         return Response(200, {"ok": True, "result": message})

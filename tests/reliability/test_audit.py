@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from tests.cli_helpers import make_config, run_cli
 from tests.conftest import PINNED_NOW, env
 from tests.factories import inbound
-from tests.test_cli_actions import rows, seed
+from tests.test_cli_actions import rows, sandbox_id, seed
 from ticketing.contract import Attachment
 
 NIK = "3329014507880001"
@@ -85,7 +85,7 @@ def test_privacy_export_gives_the_citizens_data_and_trail_and_is_audited(seeded,
     assert result.code == 0, result.err
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert [h["external_user_id"] for h in data["handles"]] == ["warga1"]
+    assert [h["external_user_id"] for h in data["handles"]] == [sandbox_id("warga1")]
     assert [t["id"] for t in data["tickets"]] == [1]  # not warga2's ticket
     texts = [m["text"] for m in data["messages"]]
     assert f"NIK saya {NIK}, KTP belum jadi" in texts and "sudah seminggu" in texts  # their own data, unmasked

@@ -97,13 +97,16 @@ def test_timer_claims_once_and_reports_a_moved_deadline(app):
 
 def test_answered_tickets_get_met_or_late_and_stop_counting(app):
     from ticketing.workflow import transitions as workflow
+    from ticketing.workflow.delivery import apply_delivery_outcome
     from ticketing.workflow.roles import Actor
 
     late, soon, _fine = seed_three(app)
     with write_session(app.engine) as session:
         for ticket_id in (late, soon):
-            workflow.reply(session, session.get(Ticket, ticket_id), "Sudah kami proses.", Actor("admin1", "admin"),
-                           NOW)
+            sent = workflow.reply(session, session.get(Ticket, ticket_id), "Sudah kami proses.",
+                                  Actor("admin1", "admin"), NOW)
+            sent.delivery_state = "sent"
+            apply_delivery_outcome(session, sent.id, "sent", NOW)
     result = run_write(app.engine, lambda s: sla.sweep(s, NOW, app.warn_before))
     assert result.breached == [] and result.warned == []
     assert ticket(app, late).sla_state == "late" and ticket(app, soon).sla_state == "met"

@@ -15,6 +15,7 @@ from ticketing.store.db import read_session, write_session
 from ticketing.store.models import Event, Message, Ticket
 from ticketing.workflow import transitions as workflow
 from ticketing.workflow.audit import verify_chain
+from ticketing.workflow.delivery import apply_delivery_outcome
 from ticketing.workflow.roles import Actor
 from ticketing.workflow.statuses import TRANSITIONS, TicketStatus
 
@@ -72,13 +73,18 @@ def test_sop_path_reply_escalate_answer_forward_resolve(engine, now, ticket_id):
         text = workflow.latest_technical_answer(session, ticket)
         reply = workflow.reply(session, ticket, text, ADMIN, now + timedelta(hours=2))
         assert reply.delivery_state == "pending" and reply.direction == "out"
-        assert ticket.status == "answered" and ticket.answered_at == now + timedelta(hours=2)
+        # queued is not answered: the clock runs until the channel accepts it
+        assert ticket.status == "followed_up" and ticket.answered_at is None and ticket.reply_state == "pending"
+        reply.delivery_state = "sent"
+        apply_delivery_outcome(session, reply.id, "sent", now + timedelta(hours=2, minutes=5))
+        assert ticket.status == "answered" and ticket.answered_at == now + timedelta(hours=2, minutes=5)
+        assert ticket.reply_state is None and ticket.first_response_at == ticket.answered_at
         workflow.resolve(session, ticket, ADMIN, now + timedelta(hours=3))
     with read_session(engine) as session:
         events = list(session.exec(select(Event).order_by(Event.id)))
         statuses = [(e.action, e.to_status) for e in events]
         assert statuses == [("created", "new"), ("escalated", "escalated"), ("answered_by_bidang", "followed_up"),
-                            ("replied", "answered"), ("resolved", "closed")]
+                            ("replied", "followed_up"), ("answer_delivered", "answered"), ("resolved", "closed")]
         assert verify_chain(events) == []
         notes = list(session.exec(select(Message.note_type).where(Message.direction == "note")))
         assert sorted(n for n in notes) == ["escalation", "technical_answer"]

@@ -109,6 +109,8 @@ class ChannelSettings(BaseModel):
     type: str
     enabled: bool = True
     stale_after_minutes: int | None = Field(default=None, ge=1)  # `aduan health`: no success for longer = alert
+    # a reply the office wrote in the channel's own app (collected as ours) answers the ticket
+    native_replies_answer: bool = True
 
     def section(self) -> dict[str, Any]:
         """This channel's own keys, for its collector's settings model."""

@@ -131,3 +131,4 @@ class SendResult:
 
     external_id: str
     raw: Any = None
+    accepted_at: datetime | None = None  # the channel's own time for the accepted reply, when it says

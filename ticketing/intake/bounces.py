@@ -53,6 +53,9 @@ def mark_bounced(session: Session, message_id: str, reason: str, now: datetime,
                                          {"message_id": message.id, "previous_state": previous,
                                           "reason": reason}))
     session.flush()
+    from ticketing.workflow.delivery import apply_delivery_outcome
+
+    apply_delivery_outcome(session, message.id, "failed", now, reason=reason)
     return message
 
 

@@ -13,26 +13,24 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from ticketing.contract import InboundMessage, QuarantinedItem
+from ticketing.intake.contacts import resolve_contacts
+from ticketing.intake.revisions import apply_edits
 from ticketing.intake.summary import ticket_summary
 from ticketing.store import bulk
-from ticketing.store.flags import add_flag
 from ticketing.store.models import (
     CollectorState,
-    Contact,
-    ContactHandle,
     Message,
-    MessageRevision,
     Quarantine,
     Ticket,
 )
-from ticketing.store.sql import advisory_lock, insert_ignoring, param_mark
+from ticketing.store.sql import advisory_lock, param_mark
 from ticketing.workflow.audit import EventDraft, append_events
 from ticketing.workflow.statuses import NEEDS_REVIEW_FLAG, OPEN_STATUSES, TicketStatus
 
@@ -66,6 +64,8 @@ class IngestPolicy:
     reopen_window: timedelta = timedelta(days=7)
     due_at: Callable[[datetime, Classification | None], datetime | None] = lambda received, _c: None
     classify: Callable[[str], Classification] | None = None
+    native_answers: Callable[[str], bool] = lambda channel: True  # office replies in the channel's app
+    timezone: str = "Asia/Jakarta"  # the office's: ticket reference years
 
 
 @dataclass
@@ -84,8 +84,11 @@ class IngestResult:
         self.ticket_ids |= other.ticket_ids
 
 
-def ticket_ref(ticket_id: int, received_at: datetime) -> str:
-    return f"ADU-{received_at.astimezone(UTC).year}-{ticket_id:06d}"
+def ticket_ref(ticket_id: int, received_at: datetime, timezone: str = "Asia/Jakarta") -> str:
+    """The year is the office's: a message at 06:30 WIB on 1 January belongs to the new year."""
+    from zoneinfo import ZoneInfo
+
+    return f"ADU-{received_at.astimezone(ZoneInfo(timezone)).year}-{ticket_id:06d}"
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -153,7 +156,7 @@ def ingest_batch(
     fresh = [m for m in accepted if not m.is_edit]
     existing = bulk.existing_keys(session, Message.__table__, {"channel": channel}, "external_id",
                                   [m.external_id for m in accepted])
-    result.edits = _apply_edits(session, edits, existing, fresh)
+    result.edits = apply_edits(session, edits, existing, fresh)
 
     unique: dict[str, InboundMessage] = {}
     for message in fresh:
@@ -176,33 +179,9 @@ def ingest_batch(
     return result
 
 
-def _apply_edits(session: Session, edits: list[InboundMessage], existing: dict[str, int],
-                 fresh: list[InboundMessage]) -> int:
-    """Keep the earlier text as a revision; an edit of an unknown message is stored as new."""
-    changed = 0
-    for edit in edits:
-        message_id = existing.get(edit.external_id)
-        if message_id is None:
-            edit.is_edit = False
-            fresh.append(edit)
-            continue
-        stored = session.get(Message, message_id)
-        if stored is None or stored.text == edit.text:
-            continue
-        revision = insert_ignoring(session, MessageRevision.__table__, ["message_id", "edited_at"]).values(
-            message_id=message_id, previous_text=stored.text, edited_at=edit.sent_at, raw=edit.raw_json(),
-        )
-        if session.execute(revision).rowcount:
-            stored.text = edit.text
-            stored.flags = add_flag(stored.flags, "edited")
-            session.add(stored)
-            changed += 1
-    return changed
-
-
 def _store_new(session: Session, channel: str, channel_type: str, new_messages: list[InboundMessage],
                now: datetime, policy: IngestPolicy, result: IngestResult) -> None:
-    contacts = _resolve_contacts(session, channel, new_messages, now)
+    contacts = resolve_contacts(session, channel, new_messages, now)
     assignment, drafts = _thread(session, channel, channel_type, new_messages, contacts, now, policy, result)
     rows = []
     for message in new_messages:
@@ -242,40 +221,6 @@ def _store_attachments(session: Session, channel: str, new_messages: list[Inboun
         session.execute(sa.insert(AttachmentRecord), records)
 
 
-def _resolve_contacts(session: Session, channel: str, messages: list[InboundMessage],
-                      now: datetime) -> dict[str, int]:
-    """Map author ids of inbound messages to contact ids, creating contacts once per author."""
-    authors: dict[str, InboundMessage] = {}
-    for message in messages:
-        if message.direction == "in" and message.author_id and message.author_id not in authors:
-            authors[message.author_id] = message
-    if not authors:
-        return {}
-    handles = bulk.existing_keys(session, ContactHandle.__table__, {"channel": channel}, "external_user_id",
-                                 list(authors))
-    known = {}
-    if handles:
-        rows = session.execute(
-            sa.select(ContactHandle.external_user_id, ContactHandle.contact_id)
-            .where(ContactHandle.id.in_(list(handles.values())))
-        )
-        known = dict(rows.all())
-    missing = [author for author in authors if author not in known]
-    contact_ids = bulk.allocate_ids(session, Contact.__table__, len(missing))
-    bulk.insert_rows(session, Contact.__table__, ("id", "display_name", "created_at"), [
-        {"id": cid, "display_name": authors[a].author_name or authors[a].author_handle, "created_at": now}
-        for cid, a in zip(contact_ids, missing, strict=True)
-    ])
-    bulk.insert_rows(session, ContactHandle.__table__,
-                     ("contact_id", "channel", "external_user_id", "handle", "display_name"), [
-        {"contact_id": cid, "channel": channel, "external_user_id": a, "handle": authors[a].author_handle,
-         "display_name": authors[a].author_name}
-        for cid, a in zip(contact_ids, missing, strict=True)
-    ])
-    known.update(zip(missing, contact_ids, strict=True))
-    return known
-
-
 @dataclass
 class _Thread:
     ticket_id: int | None
@@ -287,6 +232,8 @@ class _Thread:
     count: int = 0
     last_at: datetime | None = None
     reopened_due: datetime | None = None
+    kind: str | None = None
+    category: str | None = None
 
 
 def _candidate_tickets(session: Session, channel: str, thread_keys: list[str]) -> dict[str, _Thread]:
@@ -298,10 +245,11 @@ def _candidate_tickets(session: Session, channel: str, thread_keys: list[str]) -
     read_time = Ticket.__table__.c.answered_at.type.dialect_impl(conn.dialect).result_processor(conn.dialect, None)
     for start in range(0, len(keys), bulk.IN_CHUNK):
         chunk = keys[start:start + bulk.IN_CHUNK]
-        sql = (f"SELECT id, thread_key, status, answered_at FROM ticket WHERE channel = {mark} AND "
-               f"merged_into_id IS NULL AND thread_key IN ({', '.join([mark] * len(chunk))}) ORDER BY id")
-        for ticket_id, key, status, answered_at in conn.exec_driver_sql(sql, (channel, *chunk)):
-            found[key] = _Thread(ticket_id, status, read_time(answered_at) if read_time else answered_at)
+        sql = (f"SELECT id, thread_key, status, answered_at, kind, category FROM ticket WHERE channel = {mark} "
+               f"AND merged_into_id IS NULL AND thread_key IN ({', '.join([mark] * len(chunk))}) ORDER BY id")
+        for ticket_id, key, status, answered_at, kind, category in conn.exec_driver_sql(sql, (channel, *chunk)):
+            found[key] = _Thread(ticket_id, status, read_time(answered_at) if read_time else answered_at,
+                                 kind=kind, category=category)
     return found
 
 
@@ -309,7 +257,10 @@ def _thread(session: Session, channel: str, channel_type: str, messages: list[In
             contacts: dict[str, int], now: datetime, policy: IngestPolicy,
             result: IngestResult) -> tuple[dict[str, int], list[EventDraft]]:
     """Decide each message's ticket: join the open one, reopen a recent answer, or open anew."""
+    from ticketing.intake import native_replies
+
     threads = _candidate_tickets(session, channel, [m.thread_key for m in messages])
+    native = native_replies.NativeAnswers(channel_type or channel, policy.native_answers(channel))
     drafts: list[EventDraft] = []
     new_rows: list[tuple[InboundMessage, _Thread]] = []
     placed: list[tuple[InboundMessage, _Thread]] = []
@@ -318,12 +269,19 @@ def _thread(session: Session, channel: str, channel_type: str, messages: list[In
         citizen = message.direction == "in" and message.opens_ticket
         if thread is not None and _joins(thread, message, citizen, policy):
             if citizen and thread.status in (TicketStatus.ANSWERED, TicketStatus.CLOSED):
-                drafts.append(EventDraft(thread.ticket_id, now, "system", "reopened", thread.status,
-                                         TicketStatus.NEW, {"message": message.external_id}))
+                drafts.append(native_replies.later(thread, now, "reopened", thread.status, TicketStatus.NEW,
+                                                   {"message": message.external_id}))
                 thread.status = TicketStatus.NEW
-                thread.reopened_due = policy.due_at(message.sent_at, None)
+                # the ticket's own policy (per kind / category), the same function recompute uses
+                thread.reopened_due = policy.due_at(message.sent_at, Classification(thread.kind, thread.category,
+                                                                                     None))
                 thread.touched = True
                 result.reopened += 1
+            elif native.answers(message, thread):
+                drafts.append(native.take(message, thread))
+            elif "reaction" in message.flags:  # an event on the message it refers to; no status change
+                drafts.append(native_replies.later(thread, message.sent_at, "reacted", thread.status, thread.status,
+                                                   {"message": message.in_reply_to, "reaction": message.text}))
         elif citizen:
             thread = _Thread(None, TicketStatus.NEW, None, is_new=True)
             threads[message.thread_key] = thread
@@ -335,7 +293,9 @@ def _thread(session: Session, channel: str, channel_type: str, messages: list[In
         placed.append((message, thread))
 
     _create_tickets(session, channel, channel_type, new_rows, contacts, now, policy, drafts, result)
+    drafts = native.resolve(drafts)
     _update_existing(session, [t for t in threads.values() if not t.is_new and t.count], now)
+    native.write(session)
     assignment = {m.external_id: t.ticket_id for m, t in placed if t.ticket_id is not None}
     result.ticket_ids.update(assignment.values())
     return assignment, drafts
@@ -359,11 +319,13 @@ def _create_tickets(session: Session, channel: str, channel_type: str,
     if not new_rows:
         return
     ids = bulk.allocate_ids(session, Ticket.__table__, len(new_rows))
+    created: list[EventDraft] = []
     for ticket_id, (message, thread) in zip(ids, new_rows, strict=True):
         found = policy.classify(message.text) if policy.classify else None
         thread.ticket_id = ticket_id
+        thread.kind, thread.category = (found.kind, found.category) if found else (None, None)
         thread.row = {
-            "id": ticket_id, "ref": ticket_ref(ticket_id, message.sent_at), "channel": channel,
+            "id": ticket_id, "ref": ticket_ref(ticket_id, message.sent_at, policy.timezone), "channel": channel,
             "channel_type": channel_type, "thread_key": message.thread_key,
             "contact_id": contacts.get(message.author_id), "is_public": not message.is_private,
             "kind": found.kind if found else None, "category": found.category if found else None,
@@ -377,12 +339,13 @@ def _create_tickets(session: Session, channel: str, channel_type: str,
                               + ([NEEDS_REVIEW_FLAG] if getattr(found, "needs_review", False) else [])),
             "sla_paused_seconds": 0,
         }
-        drafts.append(EventDraft(ticket_id, now, "system", "created", None, TicketStatus.NEW,
-                                 json.dumps({"channel": channel, "message": message.external_id})))
+        created.append(EventDraft(ticket_id, now, "system", "created", None, TicketStatus.NEW,
+                                  json.dumps({"channel": channel, "message": message.external_id})))
     for _message, thread in new_rows:
         thread.row["message_count"] = thread.count
         thread.row["last_message_at"] = thread.last_at
     bulk.insert_rows(session, Ticket.__table__, TICKET_COLUMNS, [t.row for _m, t in new_rows])
+    drafts[:0] = created  # a ticket's creation precedes what happened to it later in the batch
     result.new_tickets = len(new_rows)
 
 

@@ -107,6 +107,7 @@ def _default_factory(app):
 def deliver(app, message_id: int, collector_factory=None) -> Outcome:
     """Send one outbox row through its ticket's channel, at most once."""
     from ticketing.contract import AuthExpired, CollectorError, RateLimited, SendRefused, TransientError
+    from ticketing.errors import DeliveryUnknown
     from ticketing.store.db import write_session
 
     now = app.now()
@@ -123,12 +124,14 @@ def deliver(app, message_id: int, collector_factory=None) -> Outcome:
         return _retry(app, message_id, str(exc), None)
     except AuthExpired as exc:
         return _fail(app, message_id, str(exc), reauth_channel=outbound.channel)
+    except DeliveryUnknown as exc:  # it may have gone out: an admin settles it, never resent blindly
+        return _mark(app, message_id, UNKNOWN, str(exc), action="delivery_unknown")
     except (SendRefused, CollectorError, AduanError) as exc:
         return _fail(app, message_id, str(exc))
     except Exception as exc:  # a bug or an unexpected library error: the call may have gone out
         return _mark(app, message_id, UNKNOWN, f"{type(exc).__name__}: {exc}", action="delivery_unknown")
     crash_point("after_send")
-    return _mark_sent(app, message_id, result.external_id)
+    return _mark_sent(app, message_id, result.external_id, getattr(result, "accepted_at", None))
 
 
 
@@ -148,16 +151,33 @@ def _event(session, message_id: int, now: datetime, action: str, detail: dict, a
                                                                                     **detail}))
 
 
-def _mark_sent(app, message_id: int, external_id: str) -> Outcome:
+def _settle_ticket(session, message_id: int, state: str, at: datetime, reason: str | None = None,
+                   actor: str = "system") -> None:
+    from ticketing.workflow.delivery import apply_delivery_outcome
+
+    apply_delivery_outcome(session, message_id, state, at, reason=reason, actor=actor)
+
+
+def _accepted_time(accepted_at: datetime | None, now: datetime) -> datetime:
+    """The channel's time counts, unless it is missing or implausible (future beyond skew)."""
+    if accepted_at is None or accepted_at.tzinfo is None or accepted_at > now + timedelta(minutes=10):
+        return now
+    return accepted_at
+
+
+def _mark_sent(app, message_id: int, external_id: str, accepted_at: datetime | None = None) -> Outcome:
     from ticketing.store.db import write_session
 
     m, _t = _tables()
     now = app.now()
+    at = _accepted_time(accepted_at, now)
     with write_session(app.engine) as session:
-        session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == SENDING).values(
-            delivery_state=SENT, external_id=external_id, delivered_at=now, delivery_error=None,
-            next_attempt_at=None))
-        _event(session, message_id, now, "delivered", {"external_id": external_id})
+        updated = session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == SENDING).values(
+            delivery_state=SENT, external_id=external_id, delivered_at=at, delivery_error=None,
+            next_attempt_at=None)).rowcount
+        _event(session, message_id, now, "delivered", {"external_id": external_id, "accepted_at": at.isoformat()})
+        if updated:
+            _settle_ticket(session, message_id, SENT, at)
     return Outcome(SENT, external_id=external_id)
 
 
@@ -187,14 +207,17 @@ def _fail(app, message_id: int, error: str, reauth_channel: str | None = None) -
 
 def _mark(app, message_id: int, state: str, error: str, action: str, reauth_channel: str | None = None) -> Outcome:
     from ticketing.store.db import write_session
+    from ticketing.workflow.delivery import office_reason
 
     m, _t = _tables()
     now = app.now()
-    text = redact(error)[:1000]
+    text = redact(office_reason(error, reauth=bool(reauth_channel), channel=reauth_channel or ""))[:1000]
     with write_session(app.engine) as session:
-        session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == SENDING).values(
-            delivery_state=state, next_attempt_at=None, delivery_error=text))
+        updated = session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == SENDING).values(
+            delivery_state=state, next_attempt_at=None, delivery_error=text)).rowcount
         _event(session, message_id, now, action, {"error": text})
+        if updated:
+            _settle_ticket(session, message_id, state, now, text)
         if reauth_channel:
             from ticketing.intake.channel_state import record_auth_expired
 
@@ -212,6 +235,7 @@ def expire_sending(session, now: datetime) -> list[int]:
         .returning(m.c.id)).scalars())
     for message_id in ids:
         _event(session, message_id, now, "delivery_unknown", {"error": UNKNOWN_REASON})
+        _settle_ticket(session, message_id, UNKNOWN, now, UNKNOWN_REASON)
     return ids
 
 
@@ -251,6 +275,7 @@ def resend(session, message_id: int, actor: str, now: datetime) -> None:
     session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == row.delivery_state).values(
         delivery_state=PENDING, next_attempt_at=None, delivery_error=None, delivery_attempts=0))
     _event(session, message_id, now, "delivery_resend", {"previous": row.delivery_state}, actor)
+    _settle_ticket(session, message_id, PENDING, now, actor=actor)
 
 
 def mark_sent(session, message_id: int, actor: str, now: datetime, external_id: str | None = None) -> None:
@@ -265,3 +290,4 @@ def mark_sent(session, message_id: int, actor: str, now: datetime, external_id: 
         values["external_id"] = external_id
     session.execute(sa.update(m).where(m.c.id == message_id).values(**values))
     _event(session, message_id, now, "delivery_marked_sent", {"external_id": external_id}, actor)
+    _settle_ticket(session, message_id, SENT, now, actor=actor)

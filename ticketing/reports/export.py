@@ -196,8 +196,10 @@ def monthly_sections(recap: dict[str, Any], locale: str, notes: dict[str, list[s
                     ["text", *["int"] * len(channels), "int"])
     daily.rows = [[d["date"][8:10] + "/" + d["date"][5:7], *[d["by_channel"].get(c, 0) for c in channels],
                    d["total"]] for d in recap["daily"]]
+    from ticketing.reports.flow_view import flow_sections
+
     sections = [
-        monthly_summary(recap, locale),
+        monthly_summary(recap, locale), *flow_sections(recap, locale),
         _breakdown("by_status", recap["by_status"], "by_status", locale, status_name),
         _breakdown("by_channel", recap["by_channel"], "by_channel", locale, lambda c, _: channel_label(c)),
         _breakdown("by_kind", recap["by_kind"], "by_kind", locale, kind_label),
@@ -296,14 +298,17 @@ def write_daily(recap: dict[str, Any], fmt: str, path: Path, locale: str, office
                 sep: str | None = None, summary: bool = False, pdf: dict[str, Any] | None = None) -> None:
     """The daily recap as csv (the rows, or with `summary` the summary table), xlsx, pdf or json at
     `path`; `pdf` carries what the letterhead needs (office, recap settings, printed_by, now)."""
+    from ticketing.reports.flow_view import flow_sections
+
     table, figures = daily_section(recap, locale), daily_summary(recap, locale)
+    flow = flow_sections(recap, locale)
     tz = recap["timezone"]
     if fmt == "csv":
         write_csv(figures if summary else table, path, locale, tz, sep)
     elif fmt == "xlsx":
         from ticketing.reports.xlsx import write_xlsx
 
-        write_xlsx([table], figures, path, locale, *daily_titles(recap, locale, office_short), tz=tz)
+        write_xlsx([table, *flow], figures, path, locale, *daily_titles(recap, locale, office_short), tz=tz)
     elif fmt == "pdf" and pdf is not None:
         from ticketing.reports.pdf_daily import write_daily_pdf
 

@@ -318,7 +318,10 @@ def write_monthly_pdf(recap: dict[str, Any], sections: list[Section], path: Path
         return Paragraph(pdf_text(f"{letter}. {text}"), styles["head"])
 
     story += [heading("A", w("summary", locale)), section_table(by_key["summary"], styles, locale, [300, 70, 60]),
-              Paragraph(pdf_text(f"{w('as_of', locale)}: {as_of_text(recap, locale)}"), styles["small"])]
+              Paragraph(pdf_text(f"{w('as_of', locale)}: {as_of_text(recap, locale)}"), styles["small"]),
+              KeepTogether([Paragraph(pdf_text(w("flow", locale)), styles["head"]),
+                            section_table(by_key["flow"], styles, locale, [370, 60])]),
+              section_table(by_key["flow_by"], styles, locale, [55, 95, 45, 45, 50, 45, 45, 55, 45])]
     story += [heading("B", w("by_status", locale) + " / " + w("by_kind", locale)),
               _pairs(section_table(by_key["by_status"], styles, locale, [120, 50, 45]),
                      section_table(by_key["by_kind"], styles, locale, [120, 50, 45])),

@@ -77,6 +77,8 @@ def monthly_recap(session: Session, calendar: OfficeCalendar, year: int, month: 
     answered_days = sum(distribution.values())
     within = sum(n for days, n in distribution.items() if days <= sla_days)
     channels = sorted(by["channel"], key=lambda k: (-by["channel"][k], str(k)))
+    from ticketing.reports.flow import period_flow
+
     return {
         "report": "monthly", "period": period.label, "from": period.start.isoformat(),
         "to": period.end.isoformat(), "as_of": cutoff.isoformat(), "generated_at": now.isoformat(),
@@ -97,6 +99,7 @@ def monthly_recap(session: Session, calendar: OfficeCalendar, year: int, month: 
             "median": median_of(distribution),
         },
         "backlog": backlog_counts(session, period.start, cutoff),
+        "flow": period_flow(session, period, cutoff),
         "top_topics": [{"category": category, "kind": kind, "count": n, "percent": _percent(n, total)}
                        for (category, kind), n in sorted(by["topic"].items(),
                                                          key=lambda kv: (-kv[1], str(kv[0])))[:TOP_TOPICS]],
@@ -216,6 +219,8 @@ def daily_recap(session: Session, calendar: OfficeCalendar, day: date, now: date
     """One row per ticket received or handled on `day` (office-local), then the day's summary.
 
     Timeliness and the open/overdue counts are as of the day's end (or now, for today)."""
+    from ticketing.reports.flow import period_flow
+
     period = day_period(day, calendar)
     as_of = min(period.end, now)
     rows = daily_rows(session, calendar, period.start, period.end, as_of)
@@ -227,7 +232,7 @@ def daily_recap(session: Session, calendar: OfficeCalendar, day: date, now: date
     return {
         "report": "daily", "date": day.isoformat(), "from": period.start.isoformat(), "to": period.end.isoformat(),
         "as_of": as_of.isoformat(), "generated_at": now.isoformat(), "timezone": calendar.tz.key,
-        "sla_working_days": sla_days, "rows": rows,
+        "sla_working_days": sla_days, "rows": rows, "flow": period_flow(session, period, as_of),
         "summary": {
             "received": on_day("received_at"), "forwarded": sum(1 for r in rows if r["forwarded_on_day"]),
             "answered": on_day("answered_at"), "closed": on_day("closed_at"),

@@ -97,6 +97,9 @@ class Ticket(SQLModel, table=True):
     flags: str = ""
     sla_paused_at: datetime | None = _ts()
     sla_paused_seconds: int = 0
+    # The office's last reply that has not reached the citizen: pending / failed / unknown (None: none waits).
+    reply_state: str | None = None
+    reply_error: str | None = None
 
 
 class Message(SQLModel, table=True):

@@ -67,8 +67,20 @@ def apply_statuses(session: Session, channel: str, statuses: list, now: datetime
             message.delivery_state, message.delivery_error = "failed", status.reason
         elif STATUS_ORDER.get(status.status, 0) <= STATUS_ORDER.get(message.provider_status or "", 0):
             continue
+        first_report = message.provider_status is None and status.status in ("sent", "delivered")
         message.provider_status, message.provider_status_at = status.status, status.at
+        if first_report:  # the channel's own time for our answer is the one that counts
+            from ticketing.workflow.delivery import apply_status_time
+
+            session.add(message)
+            session.flush()
+            apply_status_time(session, message.id, status.at)
         session.add(message)
+        if status.status == "failed":  # accepted earlier, undelivered now: the ticket is not answered
+            from ticketing.workflow.delivery import apply_delivery_outcome
+
+            session.flush()
+            apply_delivery_outcome(session, message.id, "failed", status.at, reason=status.reason)
         applied += 1
     return applied
 

@@ -21,7 +21,8 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     S.NEW: frozenset({S.ESCALATED, S.ANSWERED, S.DISMISSED}),
     S.ESCALATED: frozenset({S.FOLLOWED_UP, S.ANSWERED, S.DISMISSED}),
     S.FOLLOWED_UP: frozenset({S.ESCALATED, S.ANSWERED, S.DISMISSED}),
-    S.ANSWERED: frozenset({S.CLOSED, S.NEW}),
+    # back to escalated / followed up only when an accepted answer is later reported undelivered
+    S.ANSWERED: frozenset({S.CLOSED, S.NEW, S.ESCALATED, S.FOLLOWED_UP}),
     S.CLOSED: frozenset({S.NEW}),
     S.DISMISSED: frozenset({S.NEW}),
 }

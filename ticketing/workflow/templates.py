@@ -10,6 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from ticketing.errors import AduanError
 
@@ -107,6 +108,14 @@ def render_template(name: str, templates: Mapping[str, str], context: TemplateCo
     text = templates[name]
     check_template(name, text)
     return text.format(**context.__dict__)
+
+
+def promised_date(calendar, due_at: datetime | None, now: datetime) -> datetime | None:
+    """The date a reply may promise: the deadline, but never one already passed (an overdue
+    ticket promises the closing time of the next working day, never yesterday)."""
+    if due_at is not None and due_at > now:
+        return due_at
+    return calendar.closing_time(calendar.next_working_day(calendar.local_date(now)))
 
 
 def bidang_name(code: str | None) -> str:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ticketing.config import BIDANG_CODES
-from ticketing.errors import AduanError, InvalidTransition, NotFound, PermissionDenied
+from ticketing.errors import AduanError, InvalidTransition, NotFound, PermissionDenied, ReplyKindNeeded
 from ticketing.store.flags import join_flags, parse_flags
 from ticketing.store.models import Escalation, Message, Ticket
 from ticketing.workflow.audit import EventDraft, record_event
@@ -88,8 +88,13 @@ ReplyGuard = Callable[[Ticket, str], None]
 
 
 def reply(session: Session, ticket: Ticket, text: str, actor: Actor, now: datetime,
-          guard: ReplyGuard | None = None) -> Message:
-    """Queue an answer to the citizen (outbox) and stop the SLA clock."""
+          guard: ReplyGuard | None = None, *, interim: bool = False, final: bool = False) -> Message:
+    """Queue a reply to the citizen (outbox). The ticket is answered, and its clock stops, only
+    when the channel accepts it (`workflow.delivery`); until then it shows *Mengirim*.
+
+    An interim reply ("sedang kami cek") never changes the status. A plain reply on an escalated
+    ticket whose bidang has not answered needs `final=True`: the bidang's answer would be dropped.
+    """
     check_access(ticket, actor, "reply", session)
     if not text.strip():
         raise AduanError("balasan kosong: tulis isi balasan dengan -m TEKS atau --template NAMA")
@@ -99,20 +104,30 @@ def reply(session: Session, ticket: Ticket, text: str, actor: Actor, now: dateti
     if ticket.status not in (S.ANSWERED,) and ticket.status not in OPEN_STATUSES:
         raise InvalidTransition(f"tiket {ticket.ref} berstatus {label(ticket.status)}; buka kembali dulu "
                                 "(aduan reopen) sebelum membalas")
+    reply_kind_check(ticket, interim, final)
     message = Message(ticket_id=ticket.id, channel=ticket.channel, thread_key=ticket.thread_key,
                       direction="out", author_id=actor.username, author_handle=actor.username,
                       author_name=actor.name, text=text, sent_at=now, created_at=now,
-                      created_by=actor.username, delivery_state="pending")
+                      created_by=actor.username, delivery_state="pending",
+                      flags="interim" if interim else "")
     session.add(message)
     session.flush()
-    ticket.first_response_at = ticket.first_response_at or now
-    if ticket.status in OPEN_STATUSES:
-        ticket.answered_at = now
-        change_status(session, ticket, S.ANSWERED, actor, now, "replied", {"message_id": message.id})
-    else:
-        ticket.answered_at = ticket.answered_at or now
-        _event(session, ticket, actor, now, "replied", {"message_id": message.id})
+    from ticketing.workflow.delivery import refresh_reply_state
+
+    refresh_reply_state(session, ticket)
+    _event(session, ticket, actor, now, "replied", {"message_id": message.id, "interim": interim})
     return message
+
+
+def reply_kind_check(ticket: Ticket, interim: bool = False, final: bool = False) -> None:
+    """Refuse a plain reply on an escalated ticket: it would silently drop the bidang's answer."""
+    if interim and final:
+        raise AduanError("pilih salah satu: --final atau --interim")
+    if ticket.status == S.ESCALATED and not interim and not final:
+        raise ReplyKindNeeded(
+            f"tiket {ticket.ref} masih diteruskan ke bidang {ticket.bidang or '-'} dan jawaban bidang belum "
+            "masuk. Pakai --interim untuk balasan sementara (status tetap Diteruskan, batas waktu tetap "
+            "berjalan) atau --final bila ini jawaban akhir (tiket menjadi Dijawab setelah terkirim)")
 
 
 def escalate(session: Session, ticket: Ticket, bidang: str, actor: Actor, now: datetime,

@@ -25,6 +25,7 @@ from ticketing.store.models import (
     MessageRevision,
     Ticket,
 )
+from ticketing.workflow.delivery import SETTLE_HINT, reply_label
 from ticketing.workflow.statuses import NEEDS_REVIEW_FLAG, OPEN_STATUSES, TicketStatus, label
 
 if TYPE_CHECKING:
@@ -94,8 +95,10 @@ def inbox_query(filters: InboxFilter, now: datetime, session: Session | None = N
             pattern = search.like_pattern(term)
             query = query.where(Ticket.id.in_(select(Message.ticket_id).where(
                 Message.text.ilike(pattern, escape=search.LIKE_ESCAPE))))
-    # Most urgent first: breached (the earliest due times), then the nearest due; no due time last.
-    return query.order_by(Ticket.due_at.is_(None), Ticket.due_at, Ticket.id).limit(filters.limit)
+    # Most urgent first: replies that did not reach the citizen (failed / unknown) sort with the
+    # breached ones at the top, then the earliest due times; no due time last.
+    stuck = sa.case((Ticket.reply_state.in_(("failed", "unknown")), 0), else_=1)
+    return query.order_by(stuck, Ticket.due_at.is_(None), Ticket.due_at, Ticket.id).limit(filters.limit)
 
 
 def _day_bounds(calendar: OfficeCalendar, day: date) -> tuple[datetime, datetime]:
@@ -136,7 +139,10 @@ def ticket_summary(ticket: Ticket, contact: str, now: datetime, warn_before: tim
     return {
         "id": ticket.id, "ref": ticket.ref, "contact_id": ticket.contact_id, "channel": ticket.channel,
         "channel_type": ticket.channel_type,
-        "status": ticket.status, "status_label": label(ticket.status, locale), "kind": ticket.kind,
+        "status": ticket.status,
+        "status_label": reply_label(ticket.reply_state, locale) or label(ticket.status, locale),
+        "reply_state": ticket.reply_state, "reply_error": show(ticket.reply_error) if ticket.reply_error else None,
+        "kind": ticket.kind,
         "category": ticket.category, "bidang": ticket.bidang, "contact": show(contact),
         "summary": show(without_leading_mentions(ticket.summary)), "assignee": ticket.assignee,
         "received_at": iso(ticket.received_at), "due_at": iso(ticket.due_at),
@@ -194,6 +200,12 @@ def status_counts(session: Session, escalated_to: str | None = None) -> dict[str
     return counts
 
 
+def failed_reply_count(session: Session) -> int:
+    """Tickets whose reply did not reach the citizen (failed or unknown): the inbox header shows it."""
+    return session.execute(sa.select(sa.func.count()).select_from(Ticket).where(
+        Ticket.reply_state.in_(("failed", "unknown")), Ticket.merged_into_id.is_(None))).scalar() or 0
+
+
 def overdue_count(session: Session, now: datetime, escalated_to: str | None = None) -> int:
     """Open tickets past their due time: one index range per open status."""
     open_codes = [s.value for s in OPEN_STATUSES]
@@ -221,6 +233,7 @@ def ticket_detail(session: Session, ticket: Ticket, now: datetime, warn_before: 
         "subject": show(m.subject) if m.subject else None,
         "text": show(m.text), "sent_at": iso(m.sent_at), "is_private": m.is_private,
         "delivery_state": m.delivery_state, "delivery_error": m.delivery_error,
+        "settle": SETTLE_HINT.format(id=m.id) if m.delivery_state in ("unknown", "failed") else None,
         "flags": parse_flags(m.flags),
         "attachments": files.get(m.id, []), "revisions": revisions.get(m.id, []),
     } for m in messages]
