@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from ticketing.contract import Attachment, InboundMessage, QuarantinedItem
+from ticketing.contract import Attachment, InboundMessage, PayloadError, QuarantinedItem
 from ticketing.contract.placeholders import placeholder, placeholders
 from ticketing.contract.webhook import ParsedWebhook
 
@@ -31,7 +31,7 @@ NOT_DOWNLOADED = "not downloaded: Graph attachment URLs expire"
 MIME_GUESS = {"image": "image/*", "video": "video/*", "audio": "audio/*", "file": "application/octet-stream"}
 
 
-class Unreadable(ValueError):
+class Unreadable(PayloadError, ValueError):
     """One event cannot be normalised; the reason names what is wrong."""
 
 

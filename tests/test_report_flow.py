@@ -97,10 +97,10 @@ def test_a_failed_reply_is_not_answered_in_the_report(month):
     assert (flow["received"], flow["answered"], flow["closing"]) == (11, 7, 5) and flow["reconciles"]
 
 
-def _export(config: Path, tmp_path: Path, fmt: str) -> Path:
+def _export(config: Path, tmp_path: Path, fmt: str, *extra: str) -> Path:
     out = tmp_path / f"laporan.{fmt}"
     assert invoke(config, "recap", "monthly", "--month", "2026-11", "--format", fmt, "--output", str(out),
-                  user="kabid1") == 0
+                  *extra, user="kabid1") == 0
     return out
 
 
@@ -120,7 +120,8 @@ def test_every_format_prints_the_same_flow_and_the_reconciliation_line(config, t
     data = json.loads(_export(config, tmp_path, "json").read_text(encoding="utf-8"))
     assert {k: data["flow"][k] for k in NOVEMBER} == NOVEMBER
 
-    rows = list(csv.reader(_export(config, tmp_path, "csv").open(encoding="utf-8-sig")))
+    rows = list(csv.reader(_export(config, tmp_path, "csv", "--section", "flow").open(encoding="utf-8-sig"),
+                           delimiter=";"))  # a CSV is one table (issue 20), `;`-separated in Indonesian
     csv_figures = {r[0]: r[1] for r in rows if len(r) >= 2}
     assert csv_figures["Masuk dalam periode"] == "10"
     assert csv_figures["Dijawab dalam periode (termasuk yang masuk sebelumnya)"] == "7"

@@ -63,8 +63,9 @@ def test_reactions_never_open_or_reopen(db_url):
                                                                                    "answered")]
             assert '"message": "wamid.A1"' in reacted[0].detail
             stored = session.exec(select(Message).where(Message.external_id == "wamid.R1")).one()
-            assert stored.in_reply_to == "wamid.A1" and stored.text == "🙏"
+            # the thread shows what kind of message it is, as every placeholder does (issue 16)
+            assert stored.in_reply_to == "wamid.A1" and stored.text == "[reaksi] 🙏"
             view = ticket_detail(session, ticket, NOW, app.warn_before)
         shown = [m for m in view["messages"] if "reaction" in m["flags"]]
-        assert [m["text"] for m in shown] == ["🙏"]
+        assert [m["text"] for m in shown] == ["[reaksi] 🙏"]
         app.engine.dispose()

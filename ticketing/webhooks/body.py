@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ticketing.errors import Refused
+
 MAX_DEPTH = 64
 
 
-class BodyRefused(Exception):
+class BodyRefused(Refused):
     """The body cannot be accepted; `status` is the HTTP answer, `reason` the log line's words."""
 
     def __init__(self, status: int, reason: str):
