@@ -34,7 +34,7 @@ class App:
     def load(cls, config: str | None = None, user: str | None = None, locale: str | None = None,
              environ: Mapping[str, str] | None = None) -> App:
         environ = os.environ if environ is None else environ
-        return cls(load_settings(config, environ), environ, user=user, locale=locale)
+        return cls(load_settings(config, environ, locale=locale), environ, user=user, locale=locale)
 
     def now(self) -> datetime:
         if self._now is not None:
