@@ -16,6 +16,7 @@ from commands import audit as audit_cmd
 from commands import classify as classify_cmd
 from commands import collect as collect_cmd
 from commands import health as health_cmd
+from commands import merge as merge_cmd
 from commands import privacy as privacy_cmd
 from commands import recap as recap_cmd
 from commands import sla as sla_cmd
@@ -50,6 +51,7 @@ app.command("inbox")(inbox.inbox)
 app.command("show")(inbox.show)
 for _name, _command in tickets.COMMANDS.items():
     app.command(_name)(_command)
+app.command("merge")(merge_cmd.merge)
 app.command("templates")(templates_cmd.templates)
 app.command("triage")(triage.triage)
 app.command("demo")(admin.demo)

@@ -7,7 +7,7 @@ import typer
 from commands.context import JSON_OPTION, app_of, console, print_json
 
 
-def _statuses(values: list[str] | None) -> list[str] | None:
+def _statuses(values: list[str] | None, locale: str = "id") -> list[str] | None:
     from ticketing.workflow.statuses import TicketStatus
 
     if not values:
@@ -17,7 +17,10 @@ def _statuses(values: list[str] | None) -> list[str] | None:
         return codes
     unknown = [v for v in values if v not in codes]
     if unknown:
-        raise typer.BadParameter(f"{', '.join(unknown)}: pilih {', '.join(codes)} atau all", param_hint="--status")
+        from ticketing.i18n_cli import message
+
+        raise typer.BadParameter(message("bad_choice", locale, value=unknown[0],
+                                         choices=", ".join([*codes, "all"])), param_hint="'--status'")
     return list(values)
 
 
@@ -52,7 +55,7 @@ def inbox(
     from commands.tickets import guarded
 
     app = app_of(ctx)
-    statuses = _statuses(status)
+    statuses = _statuses(status, app.locale)
     since_at = _since(since, app.calendar.tz)
     guarded(app, "read", None, as_json, lambda: _list(app, statuses, channel, bidang, kind, category, mine,
                                                       overdue, since_at, search, limit, ids, as_json))
@@ -60,6 +63,7 @@ def inbox(
 
 def _list(app, statuses, channel, bidang, kind, category, mine, overdue, since_at, search, limit, ids,
           as_json) -> None:
+    from commands.filters import checked
     from ticketing.store.db import read_session
     from ticketing.workflow.roles import require
     from ticketing.workflow.views import InboxFilter, channels_needing_reauth, overdue_count, status_counts
@@ -68,14 +72,15 @@ def _list(app, statuses, channel, bidang, kind, category, mine, overdue, since_a
     actor = app.actor()
     require(actor, "read")
     now = app.now()
-    filters = InboxFilter(statuses=statuses, channel=channel, bidang=bidang, kind=kind, category=category,
-                          assignee=actor.username if mine else None, overdue=overdue, since=since_at,
-                          search=search, limit=limit,
-                          escalated_to=actor.bidang if actor.role == "teknis" else None)
     with read_session(app.engine) as session:
+        named = checked(app, session, channel=channel, bidang=bidang, kind=kind, category=category)
+        filters = InboxFilter(statuses=statuses, **named, assignee=actor.username if mine else None,
+                              overdue=overdue, since=since_at, search=search, limit=limit,
+                              escalated_to=actor.bidang if actor.role == "teknis" else None)
         items = inbox_view(session, filters, now, app.warn_before, app.locale, app.calendar)
         if ids:
-            typer.echo("\n".join(str(item["id"]) for item in items))
+            for item in items:  # nothing at all when nothing matched: `| xargs` then runs nothing
+                typer.echo(str(item["id"]))
             return
         if as_json:
             print_json(items)

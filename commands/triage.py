@@ -92,10 +92,13 @@ def triage(
     out = console(stderr=as_json)  # with --json, stdout carries only the final summary
 
     def queue() -> list[dict[str, Any]]:
+        from commands.filters import bidang_code, channel_names
+
         actor = app.actor()
-        filters = InboxFilter(channel=channel, bidang=bidang, overdue=overdue, limit=limit,
-                              escalated_to=actor.bidang if actor.role == "teknis" else None)
         with read_session(app.engine) as session:
+            filters = InboxFilter(channel=channel_names(app, session, channel), bidang=bidang_code(app, bidang),
+                                  overdue=overdue, limit=limit,
+                                  escalated_to=actor.bidang if actor.role == "teknis" else None)
             return inbox(session, filters, app.now(), app.warn_before, app.locale)
 
     items = guarded(app, "read", None, as_json, queue)

@@ -70,6 +70,10 @@ class PermissionDenied(Refused):
     """The acting user's role does not allow this action."""
 
 
+class DifferentContacts(Refused):
+    """Merging tickets of two different citizens without --force: replies would reach the wrong person."""
+
+
 class SignatureError(Refused):
     """A webhook request whose signature or verify token does not match."""
 
