@@ -156,16 +156,18 @@ def run(typer_app, argv: Sequence[str] | None = None, environ: Mapping[str, str]
         return EXIT_FAILED
 
 
+_ORIGINAL: dict[str, Callable] = {}
+
+
 def _speak(locale: str) -> None:
     """Help screens and usage lines rendered by Click, in `locale` (Click itself writes English)."""
     from ticketing.i18n_cli import click_text
 
-    if locale == "en" or getattr(click.Context, "_aduan_locale", None) == locale:
-        return
-    get_help, get_usage = click.Context.get_help, click.Context.get_usage
+    if not _ORIGINAL:
+        _ORIGINAL.update(get_help=click.Context.get_help, get_usage=click.Context.get_usage)
+    get_help, get_usage = _ORIGINAL["get_help"], _ORIGINAL["get_usage"]
     click.Context.get_help = lambda self: click_text(get_help(self), locale)  # type: ignore[method-assign]
     click.Context.get_usage = lambda self: click_text(get_usage(self), locale)  # type: ignore[method-assign]
-    click.Context._aduan_locale = locale  # type: ignore[attr-defined]
 
 
 def _show(exc, locale: str) -> None:

@@ -39,7 +39,7 @@ def inbox(
     ctx: typer.Context,
     status: list[str] = typer.Option(None, "--status", help="new, escalated, followed_up, answered, closed, "
                                      "dismissed, or all (default: the open ones)"),
-    channel: str = typer.Option(None, "--channel", help="Only this channel (its name in config)."),
+    channel: str = typer.Option(None, "--channel", help="Hanya kanal ini (nama di config, atau jenisnya)."),
     bidang: str = typer.Option(None, "--bidang", help="DAFDUK, CAPIL, PIAK, PDIP, SEKRETARIAT."),
     kind: str = typer.Option(None, "--kind"),
     category: str = typer.Option(None, "--category"),

@@ -98,9 +98,8 @@ class App:
         username = self.username()
         staff = self.settings.staff_member(username)
         if staff is None:
-            raise PermissionDenied(
-                f"pengguna {username!r} tidak terdaftar sebagai staf. Tambahkan di bagian staff: "
-                f"config.yaml, mis. - {{username: {username}, name: \"...\", role: admin}}, "
-                "atau jalankan dengan --as USERNAME"
-            )
+            from ticketing.i18n_cli import message
+
+            raise PermissionDenied(message("not_staff", self.locale, user=username,
+                                           source=self.settings.source or "config.yaml"))
         return Actor(staff.username, staff.role, staff.bidang, staff.name)

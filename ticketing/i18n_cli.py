@@ -26,6 +26,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "config_check_spelling": "kunci tidak dikenal; periksa ejaannya dengan config.yaml",
         "no_channel": "tidak ada kanal bernama {name!r} di {source}",
         "interrupted": "dihentikan",
+        "not_staff": "pengguna {user!r} tidak terdaftar sebagai staf. Tambahkan di bagian staff: {source}, "
+                     "mis. - {{username: {user}, name: \"...\", role: admin}}, atau jalankan dengan --as USERNAME",
         "init_exists": "{path} sudah ada; tidak ditimpa (hapus dulu atau pilih PATH lain)",
         "init_no_sample": "contoh konfigurasi tidak ditemukan di {path}; pasang aduan dengan pip install -e .",
         "init_done": "konfigurasi ditulis: {path}\nbasis data siap: {db} (skema {revision})\n"
@@ -60,6 +62,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "config_check_spelling": "unknown key; check its spelling against config.yaml",
         "no_channel": "no channel named {name!r} in {source}",
         "interrupted": "interrupted",
+        "not_staff": "user {user!r} is not registered as staff. Add them under staff: in {source}, "
+                     "e.g. - {{username: {user}, name: \"...\", role: admin}}, or run with --as USERNAME",
         "init_exists": "{path} already exists; not overwritten (remove it or choose another PATH)",
         "init_no_sample": "the sample configuration is missing at {path}; install aduan with pip install -e .",
         "init_done": "configuration written: {path}\ndatabase ready: {db} (schema {revision})\n"
@@ -106,7 +110,7 @@ CLICK_ID: tuple[tuple[str, str], ...] = (
     (r"(?m)^Commands:$", "Perintah:"),
     (r"(?m)^Arguments:$", "Argumen:"),
     (r"Show this message and exit\.", "Tampilkan bantuan ini lalu keluar."),
-    (r"\[default: ([^\]]*)\]", r"[bawaan: \1]"),
+    (r"\[default:(\s[^\]]*)\]", r"[bawaan:\1]"),
     (r"\[required\]", "[wajib]"),
     (r"\[env var: ([^\]]*)\]", r"[variabel lingkungan: \1]"),
     (r"(?m)^Error: ", "Kesalahan: "),
