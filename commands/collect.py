@@ -110,7 +110,7 @@ def _require(app, action: str) -> None:
 
 def collect(
     ctx: typer.Context,
-    channel: str = typer.Option(None, "--channel", help="Only this channel (its name in config)."),
+    channel: str = typer.Option(None, "--channel", help="Hanya kanal ini (nama di config, atau jenisnya)."),
     since: str = typer.Option(None, "--since", help="Backfill: read again from the start of what the channel "
                               "still offers, keeping messages sent on or after this date (YYYY-MM-DD)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing unless a channel failed (cron)."),
@@ -127,12 +127,17 @@ def collect(
         if not quiet:
             out.print(_text(app.locale)["no_channels"])
         return
+    from commands.filters import configured_channels
+
+    names: list[str | None] = list(configured_channels(app, channel)) if channel is not None else [None]
     progress = _progress(err) if since_at is not None and err.is_terminal and not quiet else None
-    if progress is not None:
-        with progress[0]:
-            runs = run_collect(app, channel, since_at, progress[1])
-    else:
-        runs = run_collect(app, channel, since_at)
+    runs = []
+    for name in names:  # `--channel x`: every channel of type x, each in its own run
+        if progress is not None:
+            with progress[0]:
+                runs += run_collect(app, name, since_at, progress[1])
+        else:
+            runs += run_collect(app, name, since_at)
     for run in runs:
         if run.failed:
             (err if quiet else out).print(run_line(run, app.locale))

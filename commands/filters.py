@@ -49,6 +49,18 @@ def channel_names(app, session, value: str | None) -> list[str] | None:
     raise _bad("--channel", value, sorted(names) + sorted(t for t in by_type if t not in names), app.locale)
 
 
+def configured_channels(app, value: str) -> list[str]:
+    """The configured channels `value` names (a name, or a type), or a usage error listing both."""
+    names = [c.name for c in app.settings.channels]
+    if value in names:
+        return [value]
+    of_type = [c.name for c in app.settings.channels if c.type == value]
+    if of_type:
+        return of_type
+    types = sorted({c.type for c in app.settings.channels} - set(names))
+    raise _bad("--channel", value, names + types, app.locale)
+
+
 def bidang_code(app, value: str | None, option: str = "--bidang") -> str | None:
     from ticketing.config import BIDANG_CODES
 

@@ -152,3 +152,11 @@ def test_exit_codes_and_clicks_messages_follow_the_table_in_the_chosen_language(
     assert run_cli(config, "escalate", "1", "--to", "KUA").code == 2
     assert run_cli(config, "resolve", "1").code == 1  # refused: nothing was answered yet
     assert run_cli(config, "close", "1", "--reason", "spam").code == 0
+
+
+def test_collect_takes_a_channel_type_and_refuses_an_unknown_one(tmp_path):
+    config = make_config(tmp_path, channels=[{"name": "latihan", "type": "sandbox", "enabled": False}])
+    by_type = run_cli(config, "collect", "--channel", "sandbox")
+    assert by_type.code == 0 and by_type.out.startswith("latihan: "), by_type.err
+    unknown = run_cli(config, "collect", "--channel", "telegram")
+    assert unknown.code == 2 and "'telegram' tidak dikenal; pilih: latihan, sandbox" in unknown.err
