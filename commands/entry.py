@@ -149,7 +149,10 @@ def run(typer_app, argv: Sequence[str] | None = None, environ: Mapping[str, str]
         from ticketing.privacy.safety import safe_terminal_text
 
         _audit_escaped_refusal(exc)
-        sys.stderr.write(f"aduan: {safe_terminal_text(redact(exc))}\n")  # no secret in an error line
+        from ticketing.i18n_cli import error_text
+
+        text = error_text(str(exc), _chosen(locale))
+        sys.stderr.write(f"aduan: {safe_terminal_text(redact(text))}\n")  # no secret in an error line
         return EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED
     except BrokenPipeError:
         sys.stdout = click.utils.PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment,attr-defined]

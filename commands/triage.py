@@ -160,7 +160,9 @@ class Session:
         try:
             data = ticket_data(self.app, str(ticket_id))
         except AduanError as exc:
-            self.out.print(plain(str(exc), style="red"))
+            from ticketing.i18n_cli import error_text
+
+            self.out.print(plain(error_text(str(exc), self.locale), style="red"))
             return True
         if data["status"] not in OPEN_STATUSES:
             self.out.print(plain(f"{data['ref']}: {word('triage_gone', self.locale)}"))
@@ -189,7 +191,9 @@ class Session:
         try:
             done = self._perform(action, data["ref"])
         except AduanError as exc:
-            self.out.print(plain(str(exc), style="bold red"))
+            from ticketing.i18n_cli import error_text
+
+            self.out.print(plain(error_text(str(exc), self.locale), style="bold red"))
             self.actions.append({"ticket": data["ref"], "action": action, "ok": False, "error": str(exc)})
             return False
         if done is None:  # cancelled at a prompt

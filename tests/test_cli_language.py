@@ -75,3 +75,23 @@ def test_office_locale_en_makes_help_and_errors_english(tmp_path):
     default = run_cli(make_config(tmp_path / "id" if (tmp_path / "id").mkdir() is None else tmp_path),
                       "inbox", "--help")
     assert "Hanya tiket yang ditugaskan kepada saya." in default.out and "Opsi:" in default.out
+
+
+def test_refusals_raised_in_indonesian_are_shown_in_english_when_chosen(tmp_path):
+    from datetime import timedelta
+
+    from tests.conftest import PINNED_NOW
+    from tests.factories import inbound
+    from tests.test_cli_actions import seed
+
+    config = make_config(tmp_path)
+    seed(f"sqlite:///{tmp_path / 'aduan.db'}", [inbound(1, base=PINNED_NOW - timedelta(hours=3))])
+    status = run_cli(config, "resolve", "1", "--lang", "en")
+    assert status.code == 1 and "ticket ADU-2026-000001 is New; cannot '" in status.err
+    assert "From New it can only go to: " in status.err and "berstatus" not in status.err
+    role = run_cli(config, "tag", "1", "x", "--as", "capil1", "--lang", "en")
+    assert role.code == 1 and "may not 'tag': needs the role" in role.err
+    missing = run_cli(config, "show", "999", "--lang", "en")
+    assert missing.code == 1 and "ticket 999 not found" in missing.err
+    indonesian = run_cli(config, "show", "999")
+    assert "tiket 999 tidak ditemukan" in indonesian.err

@@ -152,3 +152,50 @@ def click_text(text: str, locale: str) -> str:
     for pattern, replacement in CLICK_ID:
         text = re.sub(pattern, replacement, text)
     return text
+
+
+# Refusals raised deep in ticketing/ are written in Indonesian (the office's language, also in the
+# audit log); when English is chosen the command line shows them through this table.
+ERRORS_EN: tuple[tuple[str, str], ...] = (
+    (r"^tiket (\S+) tidak ditemukan$", r"ticket \1 not found"),
+    (r"^(\S+) \((\w+)\) tidak boleh '([^']+)': perlu peran (.+)$", r"\1 (\2) may not '\3': needs the role \4"),
+    (r"^(\S+) \(teknis (\S+)\) hanya boleh menangani tiket yang diteruskan ke bidang (\S+); tiket (\S+) ada di "
+     r"bidang (\S+)$", r"\1 (teknis \2) may only handle tickets escalated to division \3; ticket \4 is with "
+     r"division \5"),
+    (r"^tiket (\S+) berstatus (.+?); tidak bisa '([^']+)' \(ke (.+?)\)\. Dari (.+?) hanya bisa ke: (.+)$",
+     r"ticket \1 is \2; cannot '\3' (to \4). From \5 it can only go to: \6"),
+    (r"^tiket (\S+) berstatus (.+?); buka kembali dulu \(aduan reopen\) sebelum membalas$",
+     r"ticket \1 is \2; reopen it first (aduan reopen) before replying"),
+    (r"^tiket (\S+) tidak sedang diteruskan ke bidang mana pun \(status (.+)\)$",
+     r"ticket \1 is not escalated to any division (status \2)"),
+    (r"^tiket (\S+) belum punya jawaban bidang; .*$",
+     r"ticket \1 has no answer from a division yet; ask with `aduan escalate` and wait for `aduan answer`"),
+    (r"^balasan kosong: .*$", "empty reply: write it with -m TEXT or --template NAME"),
+    (r"^jawaban kosong: .*$", "empty answer: write it with -m TEXT"),
+    (r"^catatan kosong: .*$", "empty note: write it with -m TEXT"),
+    (r"^tiket tidak bisa digabung ke dirinya sendiri$", "a ticket cannot be merged into itself"),
+    (r"^('[^']*') bukan staf yang terdaftar; staf: (.*)$", r"\1 is not a registered staff member; staff: \2"),
+    (r"^templat ('[^']*') tidak ada; lihat daftar dengan `aduan templates` \(tersedia: (.*)\)$",
+     r"template \1 does not exist; see `aduan templates` (available: \2)"),
+    (r"^teks kosong; tidak ada yang dikirim$", "empty text; nothing sent"),
+    (r"^editor keluar dengan kode (\S+); tidak ada yang dikirim$", r"the editor exited with code \1; nothing sent"),
+    (r"^pilih salah satu: (.*)$", r"choose one of: \1"),
+)
+STATUS_WORDS_EN = {"Baru": "New", "Diteruskan": "Escalated", "Ditindaklanjuti": "Followed up", "Dijawab": "Answered",
+                   "Selesai": "Closed", "Ditutup": "Dismissed", " atau ": " or ",
+                   "teknis (Pejabat Bidang Teknis)": "teknis (technical division officer)"}
+
+
+def error_text(text: str, locale: str | None) -> str:
+    """An error line in `locale`: Indonesian as raised, English through ERRORS_EN."""
+    import re
+
+    if locale != "en":
+        return text
+    for pattern, replacement in ERRORS_EN:
+        translated, count = re.subn(pattern, replacement, text)
+        if count:
+            for indonesian, english in STATUS_WORDS_EN.items():
+                translated = translated.replace(indonesian, english)
+            return translated
+    return text
