@@ -20,6 +20,7 @@ from collectors.facebook import FacebookCollector, FacebookSettings
 from collectors.sandbox_server import SANDBOX_TOKEN, SandboxServer
 from collectors.telegram import TelegramCollector, TelegramSettings
 from collectors.x import XCollector, XSettings
+from ticketing.contract import Batch, Collector, InboundMessage, OutboundMessage, SendResult
 
 # Placeholders only the sandbox server accepts; nothing leaves the machine.
 SANDBOX_SECRETS = {
@@ -97,3 +98,34 @@ class SandboxFacebookCollector(FacebookCollector):
                                 page_id=server.samples.office["facebook_page_id"],
                                 page_token_env="ADUAN_SANDBOX_FB_TOKEN")
         super().__init__(name, real, _sandbox_env(env), clock)
+
+
+def sample_mails(server: SandboxServer, channel: str) -> list[InboundMessage]:
+    """The bundled sample mails as the messages of `channel`."""
+    return [InboundMessage(
+        channel=channel, external_id=m["id"], thread_key=m["thread"], text=m["text"], sent_at=m["at"],
+        author_id=m["author_id"], author_handle=m["author_handle"], author_name=m["author_name"],
+        is_private=True, subject=m.get("subject"), raw={k: v for k, v in m.items() if k != "at"},
+    ) for m in server.samples.of("email")]
+
+
+class SandboxMailCollector(Collector):
+    """Mail in the sandbox: the sample mails are its inbox (read once per cursor) and replies are
+    kept by the sandbox server instead of going to an SMTP server."""
+
+    type_name: ClassVar[str] = "sandbox-email"
+    settings_model: ClassVar[type | None] = SandboxApiSettings
+
+    def fetch(self, cursor: Any) -> Batch:
+        if cursor:
+            return Batch([], cursor)
+        return Batch(sample_mails(sandbox_server(self.clock), self.name), {"read": True})
+
+    def send(self, outbound: OutboundMessage) -> SendResult:
+        server = sandbox_server(self.clock)
+        message_id = f"<sandbox-{len(server.mails_sent) + 1}.{id(outbound)}@aduan.sandbox>"
+        server.mails_sent.append({"message_id": message_id, "thread": outbound.thread_key, "text": outbound.text})
+        return SendResult(message_id)
+
+    def check(self) -> str:
+        return f"sandbox mail: {len(sandbox_server(self.clock).samples.of('email'))} sample mails"

@@ -1,10 +1,11 @@
 """`aduan demo`: the whole flow on bundled sample data, with no setup and no credentials.
 
 A sandbox API server (collectors/sandbox_server.py) starts on 127.0.0.1 and speaks the
-Telegram Bot API, X API v2 and Graph API over the sample messages; the real collectors read
-it through the real `aduan collect` runner into a fresh SQLite file; then the inbox and one
-full conversation are printed. Channel types whose collector cannot be loaded are left out.
-The sample mails are stored through ingest directly (no mail server is started).
+Telegram Bot API, X API v2 and Graph API over the sample messages; the sandbox channels (the
+real collectors pointed at it, collectors/sandbox.py; mail from the sample inbox) are read
+through the real `aduan collect` runner into a fresh SQLite file; then the inbox and one full
+conversation are printed, and commands to try next that work when pasted. Channel types whose
+collector cannot be loaded are left out.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from collectors.sandbox_server import SANDBOX_TOKEN, SampleData
-from ticketing.contract import InboundMessage
+from collectors.sandbox_server import SANDBOX_TOKEN
 
 DEMO_SECRETS = {  # placeholders only the sandbox server accepts; nothing leaves the machine
     "ADUAN_DEMO_TG_TOKEN": SANDBOX_TOKEN,
@@ -23,7 +23,8 @@ DEMO_SECRETS = {  # placeholders only the sandbox server accepts; nothing leaves
 
 
 def demo_channels(base_url: str, office: dict[str, Any]) -> list[dict[str, Any]]:
-    """The channels the demo collects from, every one pointed at the sandbox server."""
+    """The production channel types configured against a given sandbox server (with DEMO_SECRETS):
+    what the sandbox channel types do inside, spelled out for tests of each collector."""
     return [
         {"name": "demo-telegram", "type": "telegram", "base_url": base_url, "bot_token_env": "ADUAN_DEMO_TG_TOKEN"},
         {"name": "demo-x", "type": "x", "base_url": base_url, "user_id": office["x_user_id"],
@@ -44,18 +45,10 @@ def loadable(channel_type: str) -> bool:
     return True
 
 
-def sample_mails(data: SampleData) -> list[InboundMessage]:
-    return [InboundMessage(
-        channel="demo-email", external_id=m["id"], thread_key=m["thread"], text=m["text"], sent_at=m["at"],
-        author_id=m["author_id"], author_handle=m["author_handle"], author_name=m["author_name"],
-        is_private=True, subject=m.get("subject"), raw={k: v for k, v in m.items() if k != "at"},
-    ) for m in data.of("email")]
-
-
 # The demo's own channels: the real collectors against the process's sandbox server, so the
 # demo database can be answered later with the demo's configuration (replies stay on this machine).
 SANDBOX_CHANNELS = (("demo-telegram", "sandbox", "telegram"), ("demo-x", "sandbox-x", "x"),
-                    ("demo-facebook", "sandbox-facebook", "facebook"))
+                    ("demo-facebook", "sandbox-facebook", "facebook"), ("demo-email", "sandbox-email", "sandbox"))
 
 
 def _fresh_database(database: str) -> Path:
@@ -91,8 +84,7 @@ def run_demo(app, database: str, out) -> bool:
     from ticketing.app import App
     from ticketing.config import ChannelSettings
     from ticketing.intake.collect import collect
-    from ticketing.intake.ingest import ingest_batch
-    from ticketing.store.db import open_database, write_session
+    from ticketing.store.db import open_database
 
     path = _fresh_database(database)
     now = app.now()
@@ -107,16 +99,12 @@ def run_demo(app, database: str, out) -> bool:
     settings.source = str(config_path)
     demo_app = App(settings, app.environ, now=now, locale=app.locale)
     demo_app.__dict__["engine"] = open_database(settings.database.url)
-    before = len(sandbox.telegram.sent) + len(sandbox.x.sent) + len(sandbox.graph.sent)
+    before = len(sandbox.telegram.sent) + len(sandbox.x.sent) + len(sandbox.graph.sent) + len(sandbox.mails_sent)
     runs = collect(demo_app)
     for run in runs:
         out.print(run_line(run, demo_app.locale))
-    with write_session(demo_app.engine) as session:
-        mails = ingest_batch(session, "demo-email", sample_mails(sandbox.samples), now=now,
-                             policy=demo_app.ingest_policy(), channel_type="email")
-    out.print(f"demo-email: {mails.new_messages} pesan contoh, {mails.new_tickets} tiket baru "
-              "(dimasukkan langsung, tanpa server surel)")
-    replies = len(sandbox.telegram.sent) + len(sandbox.x.sent) + len(sandbox.graph.sent) - before
+    replies = len(sandbox.telegram.sent) + len(sandbox.x.sent) + len(sandbox.graph.sent) + len(sandbox.mails_sent) \
+        - before
     items = _show(demo_app, path, out)
     if replies:
         out.print(f"{replies} balasan terkirim ke server sandbox.")

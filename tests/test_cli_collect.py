@@ -154,7 +154,7 @@ def test_demo_shows_tickets_with_threads_from_every_loadable_channel(tmp_path):
     with sqlite3.connect(tmp_path / "aduan-demo.db") as conn:
         types = {t for (t,) in conn.execute("SELECT DISTINCT channel_type FROM ticket")}
         threads = conn.execute("SELECT max(message_count) FROM ticket").fetchone()[0]
-    assert {"sandbox", "email"} <= types and threads >= 3  # demo channels are the sandbox's
+    assert {"sandbox", "sandbox-email"} <= types and threads >= 3  # demo channels are the sandbox's
     if loadable("x") and loadable("facebook"):
         assert {"sandbox", "sandbox-x", "sandbox-facebook"} <= types
         assert "demo-x: 6 pesan baru, 4 tiket baru" in result.out

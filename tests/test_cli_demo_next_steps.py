@@ -52,3 +52,18 @@ def test_demo_replies_on_x_go_to_the_sandbox_too(tmp_path):
                             "--json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert reply.returncode == 0, reply.stderr
     assert '"delivery_state": "sent"' in reply.stdout
+
+
+def test_demo_replies_on_email_stay_in_the_sandbox(tmp_path):
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ADUAN_")}, "NO_COLOR": "1",
+           "PYTHONIOENCODING": "utf-8"}
+    cli = [sys.executable, str(Path(__file__).resolve().parents[1] / "cli.py")]
+    demo = subprocess.run([*cli, "demo"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert demo.returncode == 0 and "demo-email: " in demo.stdout, demo.stderr
+    with sqlite3.connect(tmp_path / "aduan-demo.db") as conn:
+        (ref,) = conn.execute("SELECT ref FROM ticket WHERE channel = 'demo-email' ORDER BY id LIMIT 1").fetchone()
+    reply = subprocess.run([*cli, "--config", str(tmp_path / "aduan-demo.yaml"), "--as", "admin1", "reply", ref,
+                            "-m", "Terima kasih, sudah kami terima.", "--json"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert reply.returncode == 0, reply.stderr
+    assert '"delivery_state": "sent"' in reply.stdout
