@@ -15,9 +15,10 @@ from tests.cli_helpers import make_config, run_cli
 # Words that only one of the two languages uses (command and option names are skipped).
 INDONESIAN = {"dan", "untuk", "yang", "atau", "tanpa", "berkas", "satu", "balasan", "warga", "bawaan", "hanya",
               "tampilkan", "pesan", "dari", "dengan", "opsi", "perintah", "penggunaan", "lalu", "bila", "tiket",
-              "kanal", "ke", "diaudit", "sebagai", "keluar"}
+              "kanal", "ke", "diaudit", "sebagai", "keluar", "wajib", "variabel", "lingkungan"}
 ENGLISH = {"the", "and", "only", "this", "file", "message", "messages", "of", "for", "with", "options",
-           "commands", "usage", "default", "every", "from", "when", "exit", "show", "ticket", "reply", "or"}
+           "commands", "usage", "default", "every", "from", "when", "exit", "show", "ticket", "reply", "or", "env",
+           "required"}
 
 
 def command_paths() -> list[list[str]]:
