@@ -253,7 +253,7 @@ def status_table(rows: list[dict], locale: str):
 @channels_app.command("check")
 def channels_check(
     ctx: typer.Context,
-    channel: str = typer.Option(None, "--channel", help="Only this channel."),
+    channel: str = typer.Option(None, "--channel", help="Hanya kanal ini (nama di config, atau jenisnya)."),
 ) -> None:
     """Cek kredensial dan jangkauan tiap kanal aktif (memanggil API kanal)."""
     from ticketing.intake.collect import check_channels
@@ -263,8 +263,11 @@ def channels_check(
     _require(app, "channels")
     words = _text(app.locale)
     out = console()
+    from commands.filters import configured_channels
+
     failed = False
-    for name, ok, detail in check_channels(app, channel):
+    names: list[str | None] = list(configured_channels(app, channel)) if channel is not None else [None]
+    for name, ok, detail in (result for one in names for result in check_channels(app, one)):
         failed = failed or not ok
         out.print(safe_terminal_text(f"{name}: {words['check_ok'] if ok else words['check_failed']} — {detail}"))
     if failed:

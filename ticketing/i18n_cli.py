@@ -33,6 +33,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "init_done": "konfigurasi ditulis: {path}\nbasis data siap: {db} (skema {revision})\n"
                      "Langkah berikut: sunting {path} (bagian staff: dan channels:), lalu "
                      "`aduan --config {path} health`",
+        "health_ok": "ok: {count} kanal aktif sehat",
+        "health_last": "; ingest terakhir berhasil: {last}",
         "health_no_channel": "tidak ada kanal aktif: nyalakan satu kanal di channels: ({source}) dengan enabled: true",
         "bad_choice": "{value!r} tidak dikenal; pilih: {choices}",
         "merge_other_contact": "tiket {ref} ({source}) dan {into} ({target}) milik pelapor yang berbeda; "
@@ -69,6 +71,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "init_done": "configuration written: {path}\ndatabase ready: {db} (schema {revision})\n"
                      "Next: edit {path} (the staff: and channels: sections), then "
                      "`aduan --config {path} health`",
+        "health_ok": "ok: {count} enabled channels healthy",
+        "health_last": "; last successful ingest: {last}",
         "health_no_channel": "no enabled channel: enable one under channels: ({source}) with enabled: true",
         "bad_choice": "{value!r} is unknown; choose: {choices}",
         "merge_other_contact": "tickets {ref} ({source}) and {into} ({target}) belong to different citizens; "
