@@ -21,7 +21,7 @@ from typer.exceptions import Abort, Exit
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-# The root options every subcommand accepts too: (flags, State attribute, help key).
+# The root options every subcommand accepts too: (flag, State attribute).
 GLOBAL_OPTIONS = (("--config", "config"), ("--as", "user"), ("--lang", "lang"))
 
 
@@ -93,9 +93,7 @@ def _config_locale(argv: Sequence[str], environ: Mapping[str, str]) -> str | Non
                 if stripped.startswith("locale:") and line.startswith((" ", "\t")):
                     value = yaml.safe_load(stripped.split(":", 1)[1])
                     return value if value in ("id", "en") else None
-    except (OSError, UnicodeDecodeError, ValueError, ImportError):
-        return None
-    except Exception:  # a broken file is reported by the command itself, in the default language
+    except Exception:  # unreadable or broken: the command itself reports it, in the default language
         return None
     return None
 
