@@ -39,7 +39,9 @@ def test_row3_worker_killed_in_the_sla_job_gives_exactly_one_breach_notice(tmp_p
                              notifications=notifications)
         workers = Workers(config, rurl)
         app = app_for(db_url, rurl, echo)
-        app.settings.notifications = notifications
+        from ticketing.config import NotificationSettings
+
+        app.settings.notifications = NotificationSettings.model_validate(notifications)  # typed, as loaded
         app.environ = group_chat.env()
         try:
             ticket_id = seed_ticket(app, datetime.now(UTC) - timedelta(days=10))
