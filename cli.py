@@ -23,6 +23,7 @@ from commands import audit as audit_cmd
 from commands import classify as classify_cmd
 from commands import collect as collect_cmd
 from commands import health as health_cmd
+from commands import merge as merge_cmd
 from commands import privacy as privacy_cmd
 from commands import recap as recap_cmd
 from commands import route as route_cmd
@@ -50,7 +51,7 @@ def main_options(
     lang: str = typer.Option(None, "--lang", help="Language of the output: id (default) or en."),
 ) -> None:
     if lang not in (None, "id", "en"):
-        raise typer.BadParameter("use id or en", param_hint="--lang")
+        raise typer.BadParameter("id / en", param_hint="--lang")
     ctx.obj = State(config, user, lang)
 
 
@@ -58,9 +59,11 @@ app.command("inbox")(inbox.inbox)
 app.command("show")(inbox.show)
 for _name, _command in tickets.COMMANDS.items():
     app.command(_name)(_command)
+app.command("merge")(merge_cmd.merge)
 app.command("templates")(templates_cmd.templates)
 app.command("triage")(triage.triage)
 app.command("demo")(admin.demo)
+app.command("init")(admin.init)
 app.command("collect")(collect_cmd.collect)
 app.add_typer(collect_cmd.channels_app, name="channels")
 app.add_typer(admin.db_app, name="db")
@@ -77,56 +80,17 @@ app.add_typer(audit_cmd.audit_app, name="audit")
 app.command("health")(health_cmd.health)
 
 
-EXIT_REFUSED = 1
-EXIT_CONFIG = 2
-
-
 def main() -> None:
-    """Entry point: turn aduan's own errors into one clear line and an exit code."""
-    from ticketing.errors import AduanError, ConfigError
+    """Entry point: run the command line, exit with the code of the one table (commands/entry.py)."""
+    from commands.entry import run
 
     try:
-        app(standalone_mode=True)
-    except AduanError as exc:
-        from ticketing.privacy.redact import redact
-        from ticketing.privacy.safety import safe_terminal_text
-
-        _audit_escaped_refusal(exc)
-        sys.stderr.write(f"aduan: {safe_terminal_text(redact(exc))}\n")  # no secret in an error line
-        sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_REFUSED)
+        code = run(app)
     finally:
         # The process ends here: spare the interpreter its final full garbage collection over every
         # SQLAlchemy and pydantic object (a sixth of a short command's time; results are committed).
         gc.freeze()
-
-
-def _audit_escaped_refusal(exc: Exception) -> None:
-    """A role refusal that no command audited itself is audited here, once (UU 27/2022: every
-    attempt on personal data leaves a trace). Best effort: the refusal still reaches the user."""
-    from ticketing.errors import PermissionDenied
-
-    if not isinstance(exc, PermissionDenied):
-        return
-    from commands.context import current_state
-    from ticketing.workflow.audit import refusal_recorded
-
-    state = current_state[0]
-    if state is None or refusal_recorded(str(exc)):
-        return
-    try:
-        from ticketing.store.db import run_write
-        from ticketing.workflow.audit import EventDraft, record_event
-
-        app = state.app
-        command = " ".join(a for a in sys.argv[1:] if not a.startswith("-"))[:80]
-        run_write(app.engine, lambda s: record_event(s, EventDraft(
-            None, app.now(), app.audit_name(), "refused", None, None,
-            {"action": command, "reason": str(exc), "ticket": None})))
-    except Exception as failure:
-        from ticketing.privacy.redact import redact
-        from ticketing.privacy.safety import safe_terminal_text
-
-        sys.stderr.write(f"aduan: penolakan tidak tercatat di audit: {safe_terminal_text(redact(failure))}\n")
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -294,6 +294,7 @@ class SandboxServer:
         samples = SampleData(data or load_samples(), now or datetime.now(UTC))
         self.samples = samples
         self.telegram, self.x, self.graph = TelegramApi(samples), XApi(samples), GraphApi(samples)
+        self.mails_sent: list[dict[str, Any]] = []  # replies of the sandbox-email channel (no SMTP involved)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.dispatch))
         self._server.daemon_threads = True

@@ -114,7 +114,7 @@ def _require(app, action: str) -> None:
 
 def collect(
     ctx: typer.Context,
-    channel: str = typer.Option(None, "--channel", help="Only this channel (its name in config)."),
+    channel: str = typer.Option(None, "--channel", help="Hanya kanal ini (nama di config, atau jenisnya)."),
     since: str = typer.Option(None, "--since", help="Backfill: read again from the start of what the channel "
                               "still offers, keeping messages sent on or after this date (YYYY-MM-DD)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing unless a channel failed (cron)."),
@@ -131,12 +131,17 @@ def collect(
         if not quiet:
             out.print(_text(app.locale)["no_channels"])
         return
+    from commands.filters import configured_channels
+
+    names: list[str | None] = list(configured_channels(app, channel)) if channel is not None else [None]
     progress = _progress(err) if since_at is not None and err.is_terminal and not quiet else None
-    if progress is not None:
-        with progress[0]:
-            runs = run_collect(app, channel, since_at, progress[1])
-    else:
-        runs = run_collect(app, channel, since_at)
+    runs = []
+    for name in names:  # `--channel x`: every channel of type x, each in its own run
+        if progress is not None:
+            with progress[0]:
+                runs += run_collect(app, name, since_at, progress[1])
+        else:
+            runs += run_collect(app, name, since_at)
     for run in runs:  # one line per channel, however long and whatever the width (cron greps them)
         if run.failed:
             (err if quiet else out).print(run_line(run, app.locale), soft_wrap=True)
@@ -250,7 +255,7 @@ def status_table(rows: list[dict], locale: str):
 @channels_app.command("check")
 def channels_check(
     ctx: typer.Context,
-    channel: str = typer.Option(None, "--channel", help="Only this channel."),
+    channel: str = typer.Option(None, "--channel", help="Hanya kanal ini (nama di config, atau jenisnya)."),
 ) -> None:
     """Cek kredensial dan jangkauan tiap kanal aktif (memanggil API kanal)."""
     from ticketing.intake.collect import check_channels
@@ -260,8 +265,11 @@ def channels_check(
     _require(app, "channels")
     words = _text(app.locale)
     out = console()
+    from commands.filters import configured_channels
+
     failed = False
-    for name, ok, detail in check_channels(app, channel):
+    names: list[str | None] = list(configured_channels(app, channel)) if channel is not None else [None]
+    for name, ok, detail in (result for one in names for result in check_channels(app, one)):
         failed = failed or not ok
         out.print(safe_terminal_text(f"{name}: {words['check_ok'] if ok else words['check_failed']} — {detail}"))
     if failed:

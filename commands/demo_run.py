@@ -1,10 +1,11 @@
 """`aduan demo`: the whole flow on bundled sample data, with no setup and no credentials.
 
 A sandbox API server (collectors/sandbox_server.py) starts on 127.0.0.1 and speaks the
-Telegram Bot API, X API v2 and Graph API over the sample messages; the real collectors read
-it through the real `aduan collect` runner into a fresh SQLite file; then the inbox and one
-full conversation are printed. Channel types whose collector cannot be loaded are left out.
-The sample mails are stored through ingest directly (no mail server is started).
+Telegram Bot API, X API v2 and Graph API over the sample messages; the sandbox channels (the
+real collectors pointed at it, collectors/sandbox.py; mail from the sample inbox) are read
+through the real `aduan collect` runner into a fresh SQLite file; then the inbox and one full
+conversation are printed, and commands to try next that work when pasted. Channel types whose
+collector cannot be loaded are left out.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from collectors.sandbox_server import SANDBOX_TOKEN, SampleData
-from ticketing.contract import InboundMessage
+from collectors.sandbox_server import SANDBOX_TOKEN
 
 DEMO_SECRETS = {  # placeholders only the sandbox server accepts; nothing leaves the machine
     "ADUAN_DEMO_TG_TOKEN": SANDBOX_TOKEN,
@@ -23,7 +23,8 @@ DEMO_SECRETS = {  # placeholders only the sandbox server accepts; nothing leaves
 
 
 def demo_channels(base_url: str, office: dict[str, Any]) -> list[dict[str, Any]]:
-    """The channels the demo collects from, every one pointed at the sandbox server."""
+    """The production channel types configured against a given sandbox server (with DEMO_SECRETS):
+    what the sandbox channel types do inside, spelled out for tests of each collector."""
     return [
         {"name": "demo-telegram", "type": "telegram", "base_url": base_url, "bot_token_env": "ADUAN_DEMO_TG_TOKEN"},
         {"name": "demo-x", "type": "x", "base_url": base_url, "user_id": office["x_user_id"],
@@ -44,12 +45,10 @@ def loadable(channel_type: str) -> bool:
     return True
 
 
-def sample_mails(data: SampleData) -> list[InboundMessage]:
-    return [InboundMessage(
-        channel="demo-email", external_id=m["id"], thread_key=m["thread"], text=m["text"], sent_at=m["at"],
-        author_id=m["author_id"], author_handle=m["author_handle"], author_name=m["author_name"],
-        is_private=True, subject=m.get("subject"), raw={k: v for k, v in m.items() if k != "at"},
-    ) for m in data.of("email")]
+# The demo's own channels: the real collectors against the process's sandbox server, so the
+# demo database can be answered later with the demo's configuration (replies stay on this machine).
+SANDBOX_CHANNELS = (("demo-telegram", "sandbox", "telegram"), ("demo-x", "sandbox-x", "x"),
+                    ("demo-facebook", "sandbox-facebook", "facebook"), ("demo-email", "sandbox-email", "sandbox"))
 
 
 def _fresh_database(database: str) -> Path:
@@ -59,39 +58,59 @@ def _fresh_database(database: str) -> Path:
     return path
 
 
+def write_demo_config(base_source: str | None, database: Path, channels: list[dict[str, Any]]) -> Path:
+    """`aduan-demo.yaml` beside the demo database: the base configuration (staff, templates, SLA)
+    with the demo database and the sandbox channels, so every printed next step works from any
+    folder with `--config`."""
+    import yaml
+
+    data: dict[str, Any] = {}
+    if base_source and Path(base_source).exists():
+        data = yaml.safe_load(Path(base_source).read_text(encoding="utf-8")) or {}
+    data["database"] = {**(data.get("database") or {}), "url": f"sqlite:///{database}"}
+    data["redis"] = {"url": None}  # the demo runs inline: replies are delivered by the command itself
+    data["channels"] = channels
+    path = database.with_suffix(".yaml")
+    header = ("# Written by `aduan demo`: the demo database and its sandbox channels (nothing leaves\n"
+              "# this machine). Recreated by every `aduan demo`; your own config.yaml is not touched.\n")
+    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def run_demo(app, database: str, out) -> bool:
     """Run the demo; return False when a demo channel failed (the command then exits 1)."""
-    from collectors.sandbox_server import SandboxServer
+    from collectors.sandbox import sandbox_server
     from commands.collect import run_line
     from ticketing.app import App
     from ticketing.config import ChannelSettings
     from ticketing.intake.collect import collect
-    from ticketing.intake.ingest import ingest_batch
-    from ticketing.store.db import open_database, write_session
+    from ticketing.store.db import open_database
 
     path = _fresh_database(database)
     now = app.now()
+    sandbox = sandbox_server(lambda: now)
+    channels = [{"name": name, "type": kind, "enabled": True} for name, kind, real in SANDBOX_CHANNELS
+                if loadable(real) and loadable(kind)]
+    config_path = write_demo_config(app.settings.source, path, channels)
     settings = app.settings.model_copy(deep=True)
     settings.database.url = f"sqlite:///{path}"
-    with SandboxServer(now=now) as sandbox:
-        channels = [c for c in demo_channels(sandbox.base_url, sandbox.samples.office) if loadable(c["type"])]
-        settings.channels = [ChannelSettings.model_validate(c) for c in channels]
-        demo_app = App(settings, {**dict(app.environ), **DEMO_SECRETS}, now=now, locale=app.locale)
-        demo_app.__dict__["engine"] = open_database(settings.database.url)
-        runs = collect(demo_app)
-        for run in runs:
-            out.print(run_line(run, demo_app.locale))
-        with write_session(demo_app.engine) as session:
-            mails = ingest_batch(session, "demo-email", sample_mails(sandbox.samples), now=now,
-                                 policy=demo_app.ingest_policy(), channel_type="email")
-        out.print(f"demo-email: {mails.new_messages} pesan contoh, {mails.new_tickets} tiket baru "
-                  "(dimasukkan langsung, tanpa server surel)")
-        _reply_to_blocked_chat(demo_app, sandbox, out)
-        replies = len(sandbox.telegram.sent) + len(sandbox.x.sent) + len(sandbox.graph.sent)
-    _show(demo_app, path, out)
+    settings.redis.url = None
+    settings.channels = [ChannelSettings.model_validate(c) for c in channels]
+    settings.source = str(config_path)
+    demo_app = App(settings, app.environ, now=now, locale=app.locale)
+    demo_app.__dict__["engine"] = open_database(settings.database.url)
+    before = len(sandbox.telegram.sent) + len(sandbox.x.sent) + len(sandbox.graph.sent) + len(sandbox.mails_sent)
+    runs = collect(demo_app)
+    for run in runs:
+        out.print(run_line(run, demo_app.locale))
+    _reply_to_blocked_chat(demo_app, sandbox, out)
+    replies = len(sandbox.telegram.sent) + len(sandbox.x.sent) + len(sandbox.graph.sent) + len(sandbox.mails_sent) \
+        - before
+    items = _show(demo_app, path, out)
     if replies:
         out.print(f"{replies} balasan terkirim ke server sandbox.")
     _report_line(demo_app, sandbox.samples, out)
+    _next_steps(demo_app, items, config_path, out)
     return not any(run.failed for run in runs)
 
 
@@ -138,7 +157,43 @@ def _report_line(app, samples, out) -> None:
                   f"{w('late', locale)} {flow['answered_late']})", markup=False)
 
 
-def _show(app, path: Path, out) -> None:
+def aduan_command() -> str:
+    """How to call this very aduan from any shell: the script's full path (a fresh shell has no
+    activated virtual environment, so a bare `aduan` is not on PATH)."""
+    import shutil
+    import sys
+
+    script = Path(sys.argv[0])
+    if script.name == "aduan" and script.exists():
+        return str(script.absolute())
+    beside = Path(sys.executable).parent / "aduan"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("aduan") or "aduan"
+
+
+def _next_steps(app, items: list[dict[str, Any]], config_path: Path, out) -> None:
+    """Commands that work when pasted as they are: full path, the demo's config, the demo user."""
+    import shlex
+
+    from ticketing.i18n_cli import message
+
+    if not items:
+        return
+    base = f"{shlex.quote(aduan_command())} --config {shlex.quote(str(config_path))} --as admin1"
+    answerable = {c.name for c in app.settings.channels}
+    target = next((i for i in items if i["channel"] == "demo-telegram"),
+                  next((i for i in items if i["channel"] in answerable), items[0]))
+    text = "Terima kasih, laporan Anda sedang kami proses." if app.locale == "id" else \
+        "Thank you, we are processing your report."
+    out.print(message("demo_config", app.locale, path=config_path))
+    out.print(message("demo_try", app.locale))
+    for line in (f"{base} inbox", f"{base} show {target['ref']}",
+                 f"{base} reply {target['ref']} -m {shlex.quote(text)}"):
+        out.print(f"  {line}", soft_wrap=True)
+
+
+def _show(app, path: Path, out) -> list[dict[str, Any]]:
     """The inbox, then the longest conversation in full: tickets with their threads."""
     import sqlalchemy as sa
 
@@ -156,5 +211,5 @@ def _show(app, path: Path, out) -> None:
         if longest is not None:
             out.print(ticket_view(ticket_detail(session, longest, now, app.warn_before, app.locale,
                                                 calendar=app.calendar), now, app.locale))
-    if items:
-        out.print(f"Basis data demo: {path}\nCoba: ADUAN_DATABASE_URL=sqlite:///{path} aduan show {items[0]['ref']}")
+    out.print(f"Basis data demo: {path}" if app.locale == "id" else f"Demo database: {path}")
+    return items

@@ -28,8 +28,10 @@ def health(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         tz = app.settings.office.timezone
         last = ", ".join(f"{c['channel']} {format_datetime(_parse(c['last_success_at']), app.locale, tz)}"
                          for c in report.channels)
-        typer.echo(plain(f"ok: {len(report.channels)} kanal aktif sehat"
-                         + (f"; ingest terakhir berhasil: {last}" if last else "")))
+        from ticketing.i18n_cli import message
+
+        typer.echo(plain(message("health_ok", app.locale, count=len(report.channels))
+                         + (message("health_last", app.locale, last=last) if last else "")))
     else:
         for problem in report.problems:
             typer.echo(plain(problem.message, single_line=True))

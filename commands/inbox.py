@@ -7,7 +7,7 @@ import typer
 from commands.context import JSON_OPTION, app_of, console, print_json
 
 
-def _statuses(values: list[str] | None) -> list[str] | None:
+def _statuses(values: list[str] | None, locale: str = "id") -> list[str] | None:
     from ticketing.workflow.statuses import parse_statuses, status_choices
 
     if not values:
@@ -15,7 +15,10 @@ def _statuses(values: list[str] | None) -> list[str] | None:
     try:
         return parse_statuses(values)
     except ValueError as exc:
-        raise typer.BadParameter(f"{exc}: pilih {', '.join(status_choices())}", param_hint="--status") from None
+        from ticketing.i18n_cli import message
+
+        raise typer.BadParameter(message("bad_choice", locale, value=str(exc), choices=", ".join(status_choices())),
+                                 param_hint="'--status'") from None
 
 
 def _since(value: str | None, tz):
@@ -35,7 +38,7 @@ def inbox(
                                      "followed_up/ditindaklanjuti, answered/dijawab, closed (selesai dan "
                                      "ditutup), selesai/resolved, ditutup/dismissed, open, all (bawaan: open). "
                                      "Boleh berulang."),
-    channel: str = typer.Option(None, "--channel", help="Only this channel (its name in config)."),
+    channel: str = typer.Option(None, "--channel", help="Hanya kanal ini (nama di config, atau jenisnya)."),
     bidang: str = typer.Option(None, "--bidang", help="DAFDUK, CAPIL, PIAK, PDIP, SEKRETARIAT."),
     kind: str = typer.Option(None, "--kind"),
     category: str = typer.Option(None, "--category"),
@@ -51,7 +54,7 @@ def inbox(
     from commands.tickets import guarded
 
     app = app_of(ctx)
-    statuses = _statuses(status)
+    statuses = _statuses(status, app.locale)
     since_at = _since(since, app.calendar.tz)
     guarded(app, "read", None, as_json, lambda: _list(app, statuses, channel, bidang, kind, category, mine,
                                                       overdue, since_at, search, limit, ids, as_json))
@@ -59,6 +62,7 @@ def inbox(
 
 def _list(app, statuses, channel, bidang, kind, category, mine, overdue, since_at, search, limit, ids,
           as_json) -> None:
+    from commands.filters import checked
     from ticketing.store.db import read_session
     from ticketing.workflow.roles import require
     from ticketing.workflow.views import (
@@ -73,14 +77,15 @@ def _list(app, statuses, channel, bidang, kind, category, mine, overdue, since_a
     actor = app.actor()
     require(actor, "read")
     now = app.now()
-    filters = InboxFilter(statuses=statuses, channel=channel, bidang=bidang, kind=kind, category=category,
-                          assignee=actor.username if mine else None, overdue=overdue, since=since_at,
-                          search=search, limit=limit,
-                          escalated_to=actor.bidang if actor.role == "teknis" else None)
     with read_session(app.engine) as session:
+        named = checked(app, session, channel=channel, bidang=bidang, kind=kind, category=category)
+        filters = InboxFilter(statuses=statuses, **named, assignee=actor.username if mine else None,
+                              overdue=overdue, since=since_at, search=search, limit=limit,
+                              escalated_to=actor.bidang if actor.role == "teknis" else None)
         items = inbox_view(session, filters, now, app.warn_before, app.locale, app.calendar)
         if ids:
-            typer.echo("\n".join(str(item["id"]) for item in items))
+            for item in items:  # nothing at all when nothing matched: `| xargs` then runs nothing
+                typer.echo(str(item["id"]))
             return
         if as_json:
             print_json(items)

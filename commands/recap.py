@@ -251,8 +251,8 @@ def monthly(
     output: str = typer.Option(None, "--output", "-o", help="Berkas tujuan (bawaan laporan-bulanan-BULAN.EXT); "
                                "- untuk keluaran standar."),
     sep: str = typer.Option(None, "--sep", help=SEP_HELP),
-    section: str = typer.Option("summary", "--section", help="CSV: satu tabel laporan; summary, flow, flow_by, by_status, "
-                                "by_channel, by_kind, by_category, by_bidang, top_topics, daily_counts, kendala, "
+    section: str = typer.Option("summary", "--section", help="CSV: satu tabel laporan; summary, flow, flow_by, "
+                                "by_status, by_channel, by_kind, by_category, by_bidang, top_topics, daily_counts, kendala, "
                                 "rekomendasi."),
     notes_file: str = typer.Option(None, "--notes", help="Berkas teks berisi 'Kendala:' dan 'Rekomendasi:'."),
     kendala: list[str] = typer.Option(None, "--kendala", help="Satu butir kendala (boleh berulang)."),

@@ -226,7 +226,9 @@ def escalate(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Teruskan ke Group Admin bidang (SOP langkah 2)."""
-    perform(ctx, "escalate", ticket_id, as_json, escalate_work(to, message))
+    from commands.filters import bidang_code
+
+    perform(ctx, "escalate", ticket_id, as_json, escalate_work(bidang_code(app_of(ctx), to, "--to"), message))
 
 
 def escalate_work(to: str, note_text: str = ""):
@@ -267,7 +269,10 @@ def close(ctx: typer.Context, ticket_id: str = TICKET_ARG,
     from ticketing.workflow.statuses import CLOSE_REASONS
 
     if reason not in CLOSE_REASONS:
-        raise typer.BadParameter(f"pilih: {', '.join(CLOSE_REASONS)}", param_hint="--reason")
+        from ticketing.i18n_cli import message
+
+        raise typer.BadParameter(message("bad_choice", app_of(ctx).locale, value=reason,
+                                         choices=", ".join(CLOSE_REASONS)), param_hint="'--reason'")
     perform(ctx, "close", ticket_id, as_json, close_work(reason))
 
 
@@ -341,21 +346,8 @@ def tag(ctx: typer.Context, ticket_id: str = TICKET_ARG,
     perform(ctx, "tag", ticket_id, as_json, work)
 
 
-def merge(ctx: typer.Context, ticket_id: str = TICKET_ARG,
-          into: str = typer.Argument(..., help="Tiket tujuan."), as_json: bool = JSON_OPTION) -> None:
-    """Gabungkan tiket ganda ke tiket lain (ditutup sebagai duplikat)."""
-    from ticketing.workflow import transitions as workflow
-
-    def work(session, ticket, actor, now):
-        target = workflow.get_ticket(session, into)
-        workflow.merge(session, ticket, target, actor, now)
-        return {"into": target.ref}
-
-    perform(ctx, "merge", ticket_id, as_json, work)
-
-
 COMMANDS = {"reply": reply, "escalate": escalate, "answer": answer, "resolve": resolve, "close": close,
-            "reopen": reopen, "assign": assign, "note": note, "tag": tag, "merge": merge}
+            "reopen": reopen, "assign": assign, "note": note, "tag": tag}
 
 
 def send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, **options) -> dict[str, Any]:

@@ -95,3 +95,96 @@ def run_in_pty(config: Path, *args: str, user: str = "admin1", env: dict[str, st
         if proc.poll() is None:
             proc.kill()
     return code, b"".join(chunks)
+
+
+class PtySession:
+    """An interactive CLI run on a pseudo-terminal: wait for a text on the screen, then type.
+    Waiting is on the output itself (with a deadline), never a fixed sleep."""
+
+    def __init__(self, config: Path, *args: str, user: str = "admin1", env: dict[str, str] | None = None,
+                 columns: int = 120, lines: int = 50):
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        environment = cli_env(config, PINNED_NOW_ISO, env, user)
+        for key in ("NO_COLOR", "COLUMNS"):
+            environment.pop(key, None)
+        environment["TERM"] = "xterm-256color"
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], stdin=slave, stdout=slave,
+                                     stderr=slave, env=environment, cwd=config.parent, close_fds=True,
+                                     start_new_session=True)
+        os.close(slave)
+        self.screen = b""
+
+    def expect(self, text: str, timeout: float = 30) -> str:
+        """Read until `text` appears after what was already matched; returns everything read."""
+        import select
+        import time
+
+        wanted = text.encode()
+        deadline = time.monotonic() + timeout
+        while wanted not in self.screen:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"{text!r} never appeared; screen:\n{self.screen.decode(errors='replace')}")
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    raise AssertionError(f"the CLI ended before {text!r}; screen:\n"
+                                         f"{self.screen.decode(errors='replace')}")
+                self.screen += chunk
+        seen = self.screen.decode(errors="replace")
+        self.screen = self.screen[self.screen.index(wanted) + len(wanted):]
+        return seen
+
+    def send(self, keys: str) -> None:
+        """Type a line (the CLI reads it in line mode) or raw text."""
+        os.write(self.master, keys.encode())
+
+    def key(self, char: str, timeout: float = 30) -> None:
+        """Press one key once the CLI waits for a single key: Click switches the terminal to raw
+        mode with TCSAFLUSH, which drops anything typed before; so wait for raw mode first."""
+        import select
+        import termios
+        import time
+
+        deadline = time.monotonic() + timeout
+        while termios.tcgetattr(self.master)[3] & termios.ICANON:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the CLI never waited for a key; screen:\n{self.screen.decode(errors='replace')}")
+            ready, _, _ = select.select([self.master], [], [], 0.02)  # keep the screen drained meanwhile
+            if ready:
+                try:
+                    self.screen += os.read(self.master, 65536)
+                except OSError:
+                    break
+        os.write(self.master, char.encode())
+
+    def finish(self, timeout: float = 30) -> tuple[int, str]:
+        """Drain the output until the CLI exits; (exit code, the rest of the screen)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.screen += chunk
+        try:
+            code = self.proc.wait(timeout=max(deadline - time.monotonic(), 1))
+        finally:
+            os.close(self.master)
+            if self.proc.poll() is None:
+                self.proc.kill()
+        return code, self.screen.decode(errors="replace")

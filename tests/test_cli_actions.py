@@ -129,7 +129,7 @@ def test_actions_json_exit_codes_and_audit(tmp_path):
     assert noted.code == 0 and noted.json()["message_id"]
     tagged = run_cli(config, "tag", str(ids[1]), "KTP", "blangko", "--json")
     assert tagged.json()["ticket"]["tags"] == ["ktp", "blangko"]
-    merged = run_cli(config, "merge", str(ids[2]), str(ids[1]), "--json")
+    merged = run_cli(config, "merge", str(ids[2]), str(ids[1]), "--json", "--force")  # u3 and u2 differ
     assert merged.code == 0 and merged.json()["ticket"]["status"] == "dismissed"
     assert merged.json()["into"] == "ADU-2026-000002"
 
@@ -149,7 +149,7 @@ def test_usage_errors_exit_2(tmp_path):
     assert run_cli(config, "inbox", "--since", "kemarin").code == 2
     assert run_cli(config, "escalate", "1").code == 2
     unknown = run_cli(config, "escalate", "1", "--to", "KUA")
-    assert unknown.code == 1 and "CAPIL" in unknown.err
+    assert unknown.code == 2 and "CAPIL" in unknown.err  # a usage error, like a bad --reason
 
 
 def test_templates_listing_preview_and_unknown_placeholder(tmp_path):

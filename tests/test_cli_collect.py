@@ -155,7 +155,7 @@ def test_demo_shows_tickets_with_threads_from_every_loadable_channel(tmp_path):
     with sqlite3.connect(tmp_path / "aduan-demo.db") as conn:
         types = {t for (t,) in conn.execute("SELECT DISTINCT channel_type FROM ticket")}
         threads = conn.execute("SELECT max(message_count) FROM ticket").fetchone()[0]
-    assert {"telegram", "email"} <= types and threads >= 3
+    assert {"sandbox", "sandbox-email"} <= types and threads >= 3  # demo channels are the sandbox's
     # one reply the sandbox refuses (the citizen blocked the bot): visible, counted, not answered
     assert "Gagal kirim: 1" in result.out and "Gagal kirim" in result.out.split("Kotak Masuk")[1].splitlines()[3]
     with sqlite3.connect(tmp_path / "aduan-demo.db") as conn:
@@ -170,7 +170,7 @@ def test_demo_shows_tickets_with_threads_from_every_loadable_channel(tmp_path):
         *added, done, closing = numbers
         assert sum(added) - done == closing
     if loadable("x") and loadable("facebook"):
-        assert {"telegram", "x", "facebook"} <= types
+        assert {"sandbox", "sandbox-x", "sandbox-facebook"} <= types
         assert "demo-x: 6 pesan baru, 4 tiket baru" in result.out
         assert "demo-facebook: 6 pesan baru, 4 tiket baru" in result.out
 

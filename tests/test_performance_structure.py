@@ -33,7 +33,7 @@ def test_command_help_imports_nothing_heavy(args):
             f"loaded = [m for m in {HEAVY!r} if m in sys.modules]\n"
             "print('LOADED', loaded)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert "Usage" in proc.stdout, proc.stdout[-500:] + proc.stderr[-500:]
+    assert "Penggunaan" in proc.stdout, proc.stdout[-500:] + proc.stderr[-500:]  # the checkout's config: id
     assert "LOADED []" in proc.stdout, proc.stdout[-500:]
 
 

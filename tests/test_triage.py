@@ -20,7 +20,8 @@ def _seed(tmp_path, count: int) -> tuple:
 
 def test_triage_walks_the_queue_with_single_keys(tmp_path):
     url, config = _seed(tmp_path, 4)
-    keys = "r\nktp-belum-cetak\nt\ncapil\nz\nx\n1\nq\n"
+    # reply: template, preview, [k] kirim; escalate: bidang, note; an unknown key; close: reason 1
+    keys = "r\nktp-belum-cetak\nk\nt\ncapil\nmohon dicek\nz\nx\n1\nq\n"
     result = run_cli(config, "triage", "--json", input_text=keys)
     assert result.code == 0, result.err
     summary = result.json()
@@ -31,6 +32,8 @@ def test_triage_walks_the_queue_with_single_keys(tmp_path):
     assert "ADU-2026-000001" in rows(url, "SELECT text FROM message WHERE direction = 'out'")[0][0]
     assert "Tombol tidak dikenal: z" in result.err  # cards and prompts go to stderr with --json
     assert human_actions(url, 2) == [("admin1", "escalated")]
+    assert "Pratinjau: ktp-belum-cetak" in result.err and "[k] kirim" in result.err
+    assert rows(url, "SELECT note FROM escalation") == [("mohon dicek",)]
 
 
 def test_triage_skips_cancels_and_stops_at_end_of_input(tmp_path):

@@ -34,7 +34,7 @@ class App:
     def load(cls, config: str | None = None, user: str | None = None, locale: str | None = None,
              environ: Mapping[str, str] | None = None) -> App:
         environ = os.environ if environ is None else environ
-        return cls(load_settings(config, environ), environ, user=user, locale=locale)
+        return cls(load_settings(config, environ, locale=locale), environ, user=user, locale=locale)
 
     def now(self) -> datetime:
         if self._now is not None:
@@ -130,9 +130,8 @@ class App:
             raise not_staff(self.identity.os_account)
         staff = self.settings.staff_member(username)
         if staff is None:
-            raise PermissionDenied(
-                f"pengguna {username!r} tidak terdaftar sebagai staf. Tambahkan di bagian staff: "
-                f"config.yaml, mis. - {{username: {username}, name: \"...\", role: admin}}, "
-                "atau jalankan dengan --as USERNAME"
-            )
+            from ticketing.i18n_cli import message
+
+            raise PermissionDenied(message("not_staff", self.locale, user=username,
+                                           source=self.settings.source or "config.yaml"))
         return Actor(staff.username, staff.role, staff.bidang, staff.name)

@@ -72,6 +72,8 @@ class PermissionDenied(Refused):
 
 class ReplyKindNeeded(Refused):
     """A reply on an escalated ticket whose bidang has not answered: final answer or interim?"""
+class DifferentContacts(Refused):
+    """Merging tickets of two different citizens without --force: replies would reach the wrong person."""
 
 
 class SignatureError(Refused):

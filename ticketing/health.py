@@ -92,6 +92,11 @@ def check_channels(session, app: App, now: datetime, report: HealthReport) -> No
     tz = app.settings.office.timezone
     states = {s.channel: s for s in session.execute(sa.select(CollectorState)).scalars()}
     webhooks = _last_webhooks(session)
+    if not any(c.enabled for c in app.settings.channels):  # nothing is collected: that is not "ok"
+        from ticketing.i18n_cli import message
+
+        report.problems.append(Problem("no_channel", "channels", message(
+            "health_no_channel", app.locale, source=app.settings.source or "config.yaml")))
     for channel in (c for c in app.settings.channels if c.enabled):
         state = states.get(channel.name)
         limit = stale_after(channel, app.settings.health)

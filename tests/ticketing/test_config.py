@@ -37,8 +37,18 @@ def test_sample_config_is_valid_and_complete():
 ])
 def test_bad_values_name_the_key(tmp_path, text, expected):
     with pytest.raises(ConfigError) as info:
-        load_settings(write(tmp_path, text), environ={})
+        load_settings(write(tmp_path, text), environ={}, locale="en")
     assert expected in str(info.value)
+
+
+def test_config_errors_speak_indonesian_by_default(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, "sla:\n  workng_days: 0\n"), environ={})
+    assert "konfigurasi tidak sah" in str(info.value) and "kunci tidak dikenal; maksudnya 'working_days'?" \
+        in str(info.value)
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, "office: {locale: en}\nsla:\n  working_days: 0\n"), environ={})
+    assert "invalid configuration" in str(info.value) and "(value: 0)" in str(info.value)
 
 
 def test_precedence_flag_over_environment_over_file(tmp_path):

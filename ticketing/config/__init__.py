@@ -122,7 +122,10 @@ class Settings(Strict):
         for channel in self.channels:
             if channel.name == name:
                 return channel
-        raise ConfigError(f"no channel named {name!r} in {self.source or 'the configuration'}")
+        from ticketing.i18n_cli import message
+
+        raise ConfigError(message("no_channel", self.office.locale, name=name,
+                                  source=self.source or "config.yaml"))
 
     def staff_member(self, username: str) -> StaffEntry | None:
         return next((s for s in self.staff if s.username == username), None)
@@ -172,27 +175,33 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def unknown_key_hint(loc: tuple[Any, ...], model: type[BaseModel]) -> str:
+def unknown_key_hint(loc: tuple[Any, ...], model: type[BaseModel], locale: str = "en") -> str:
+    """`unknown key; did you mean ...?` (or the keys allowed here) in `locale`."""
     import difflib
+
+    from ticketing.i18n_cli import message
 
     keys = known_keys(loc, model)
     close = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.6)
     if close:
-        return f"did you mean {close[0]!r}?"
+        return message("config_unknown_key", locale, close=close[0])
     if keys:
-        return "known keys here: " + ", ".join(sorted(keys))
-    return "check its spelling against config.yaml"
+        return message("config_known_keys", locale, keys=", ".join(sorted(keys)))
+    return message("config_check_spelling", locale)
 
 
-def format_validation_error(exc: ValidationError, data: Mapping[str, Any], source: str) -> str:
+def format_validation_error(exc: ValidationError, data: Mapping[str, Any], source: str, locale: str = "id") -> str:
     """One line per problem: the key's path, the offending value and what is allowed."""
-    lines = [f"invalid configuration in {source}:"]
+    from ticketing.i18n_cli import message
+
+    lines = [message("config_invalid", locale, path=source)]
+    value_word = "nilai" if locale == "id" else "value"
     for error in exc.errors():
         where = _describe_location(tuple(error["loc"]), data)
         value = error.get("input")
-        shown = "" if isinstance(value, dict | list) or value is None else f" (value: {value!r})"
+        shown = "" if isinstance(value, dict | list) or value is None else f" ({value_word}: {value!r})"
         if error["type"] == "extra_forbidden":
-            lines.append(f"  {where}: unknown key; {unknown_key_hint(tuple(error['loc']), Settings)}")
+            lines.append(f"  {where}: {unknown_key_hint(tuple(error['loc']), Settings, locale)}")
         else:
             lines.append(f"  {where}{shown}: {error['msg']}")
     return "\n".join(lines)
@@ -208,42 +217,61 @@ def _set_path(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     node[path[-1]] = value
 
 
-def resolve_config_path(flag: str | None, environ: Mapping[str, str]) -> tuple[Path | None, bool]:
-    """The config file to read and whether the user named it explicitly."""
-    if flag:
-        return Path(flag), True
-    if environ.get("ADUAN_CONFIG"):
-        return Path(environ["ADUAN_CONFIG"]), True
+def resolve_config_path(flag: str | None, environ: Mapping[str, str], locale: str = "id") -> tuple[Path, bool]:
+    """The config file to read and whether the user named it explicitly. There is no silent
+    default: without --config or ADUAN_CONFIG, ./config.yaml must exist (a cron line that lost
+    its `cd` fails loudly instead of running on an empty database)."""
+    from ticketing.i18n_cli import message
+
+    if flag or environ.get("ADUAN_CONFIG"):
+        path = Path(flag or environ["ADUAN_CONFIG"])
+        if not path.exists():
+            raise ConfigError(message("config_named_missing", locale, path=path))
+        return path, True
     default = Path.cwd() / DEFAULT_CONFIG_NAME
-    return (default if default.exists() else None), False
+    if not default.exists():
+        raise ConfigError(message("config_missing", locale, path=default))
+    return default, False
+
+
+def _read_yaml(config_path: Path, locale: str) -> dict[str, Any]:
+    from ticketing.i18n_cli import message
+
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(message("config_unreadable", locale, path=config_path, reason=reason)) from None
+    try:
+        # libyaml's safe loader when present: same result, a tenth of every command's parse time
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loaded = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise ConfigError(message("config_bad_yaml", locale, path=config_path, reason=exc)) from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise ConfigError(message("config_not_mapping", locale, path=config_path))
+    return loaded or {}
 
 
 def load_settings(
     path: str | None = None,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[tuple[str, ...], Any] | None = None,
+    locale: str | None = None,
 ) -> Settings:
-    """Read, merge and validate the configuration; raise ConfigError naming the key and the fix."""
+    """Read, merge and validate the configuration; raise ConfigError naming the key and the fix,
+    in `locale` (else ADUAN_LOCALE, else the file's office.locale, else Indonesian)."""
+    from ticketing.i18n_cli import LOCALES, locale_from
+
     environ = os.environ if environ is None else environ
-    config_path, explicit = resolve_config_path(path, environ)
-    data: dict[str, Any] = {}
-    source = "defaults"
-    if config_path is not None:
-        if not config_path.exists():
-            raise ConfigError(
-                f"config file {config_path} not found; pass --config PATH, set ADUAN_CONFIG, "
-                "or copy config.yaml from the aduan checkout"
-            )
-        source = str(config_path)
-        try:
-            # libyaml's safe loader when present: same result, a tenth of every command's parse time
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            loaded = yaml.load(config_path.read_text(encoding="utf-8"), Loader=loader)
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{source} is not valid YAML: {exc}") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ConfigError(f"{source} must be a mapping of sections (office, database, ...)")
-        data = loaded or {}
+    language = locale_from(environ, locale)
+    config_path, _explicit = resolve_config_path(path, environ, language)
+    source = str(config_path)
+    data = _read_yaml(config_path, language)
+    if not (locale or environ.get("ADUAN_LOCALE")):
+        office = data.get("office")
+        if isinstance(office, dict) and office.get("locale") in LOCALES:
+            language = office["locale"]
     for env_name, key_path in ENV_OVERRIDES.items():
         if environ.get(env_name):
             _set_path(data, key_path, environ[env_name])
@@ -253,9 +281,9 @@ def load_settings(
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, data, source)) from None
+        raise ConfigError(format_validation_error(exc, data, source, language)) from None
     settings.source = source
-    base_dir = config_path.parent if config_path is not None else Path.cwd()
+    base_dir = config_path.parent
     settings.database.url = _anchor_sqlite_path(settings.database.url, base_dir)
     if settings.recap.logo:
         settings.recap.logo = str((base_dir / settings.recap.logo).resolve())

@@ -52,7 +52,7 @@ def _settings(cls: type[Collector], channel: ChannelSettings) -> Any:
     except ValidationError as exc:
         problems = "; ".join(
             f"channels ({channel.name}).{'.'.join(str(p) for p in e['loc'])}: "
-            + (f"unknown key; {unknown_key_hint(tuple(e['loc']), cls.settings_model)}"
+            + (unknown_key_hint(tuple(e['loc']), cls.settings_model)
                if e["type"] == "extra_forbidden" else e["msg"])
             for e in exc.errors()
         )

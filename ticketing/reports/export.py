@@ -344,5 +344,5 @@ def write_monthly(recap: dict[str, Any], fmt: str, path: Path, locale: str, note
         raise ValueError(f"format {fmt!r} tidak tersedia untuk laporan bulanan: pilih table, csv, xlsx, pdf atau json")
 
 
-MONTHLY_SECTION_KEYS = ("summary", "flow", "flow_by", "by_status", "by_channel", "by_kind", "by_category", "by_bidang", "top_topics",
-                        "daily_counts", "kendala", "rekomendasi")
+MONTHLY_SECTION_KEYS = ("summary", "flow", "flow_by", "by_status", "by_channel", "by_kind", "by_category", "by_bidang",
+                        "top_topics", "daily_counts", "kendala", "rekomendasi")

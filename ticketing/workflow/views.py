@@ -41,7 +41,7 @@ def iso(value: datetime | None) -> str | None:
 @dataclass
 class InboxFilter:
     statuses: list[str] | None = None
-    channel: str | None = None
+    channel: str | list[str] | None = None  # a name or several (`--channel x`: every X channel)
     bidang: str | None = None
     kind: str | None = None
     category: str | None = None
@@ -71,7 +71,8 @@ def inbox_query(filters: InboxFilter, now: datetime, session: Session | None = N
     statuses = filters.statuses or [s.value for s in OPEN_STATUSES]
     query = select(Ticket).where(Ticket.status.in_(statuses), Ticket.merged_into_id.is_(None))
     if filters.channel:
-        query = query.where(Ticket.channel == filters.channel)
+        names = [filters.channel] if isinstance(filters.channel, str) else list(filters.channel)
+        query = query.where(Ticket.channel.in_(names))
     if filters.bidang:
         query = query.where(Ticket.bidang == filters.bidang.upper())
     if filters.escalated_to:
