@@ -110,8 +110,9 @@ class PhraseIndex:
 
     def _gapped_span(self, parts: tuple[Phrase, ...], positions: dict[Phrase, list[int]]) -> tuple[int, int] | None:
         """The first place where each part follows the previous one within `gap` words."""
-        if any(part not in positions for part in parts):
-            return None
+        for part in parts:
+            if part not in positions:
+                return None
         for start in positions[parts[0]]:
             end = start + len(parts[0])
             for part in parts[1:]:

@@ -125,20 +125,12 @@ class NaiveBayes:
     def predict_tokens(self, tokens: list[str]) -> Prediction:
         """Sum the known features' dense rows column by column (`map(sum, zip(...))` runs in C:
         a third of the per-pair Python loop it replaced, measured with cProfile)."""
-        dense = self._dense
-        rows = []
-        known = []
-        for feature in features(tokens):
-            row = dense.get(feature)
-            if row is None:
-                if feature not in self.eager:
-                    continue
-                row = self._densify(feature)
-            rows.append(row)
-            known.append(feature)
+        eager, dense, densify = self.eager, self._dense, self._densify
+        known = [feature for feature in features(tokens) if feature in eager]
+        rows = [dense.get(feature) or densify(feature) for feature in known]
         k = len(known)
         start = [p + k * b for p, b in zip(self._prior, self._base, strict=True)]
-        scores = list(map(sum, zip(start, *rows))) if rows else start
+        scores = list(map(sum, zip(start, *rows, strict=True))) if rows else start
         return Prediction(self, {name: _softmax(scores[begin:end]) for name, begin, end in self._spans}, known)
 
     def _densify(self, feature: str) -> tuple[float, ...]:
