@@ -2,16 +2,19 @@
 
 The model reads the rules' normaliser output (dialect words already mapped, `kk` resolved), so
 `durung dadi` and `teu acan jadi` are the same feature `w:belum`. Word pairs carry negation and
-phrases (`b:belum|jadi`). Four-letter pieces of longer words (which survive typos) are
-implemented but off: see MIN_PIECE_WORD. Digits are dropped: NIKs and dates say
-nothing about the topic and would only bloat the vocabulary.
+phrases (`b:belum|jadi`). Crude stems of longer words (`s:urus` for diurus and ngurus) let
+an affixed spelling share its root's evidence: +0.7 points of model category and +0.4 of
+hybrid bidang in 5-fold cross-validation (1,000 built-in examples). Four-letter pieces of
+longer words (which survive typos) are implemented but off: see MIN_PIECE_WORD. Digits are
+dropped: NIKs and dates say nothing about the topic and would only bloat the vocabulary.
 """
 
 from __future__ import annotations
 
 PIECE = 4  # character n-gram length, when pieces are on
 MIN_PIECE_WORD = 99  # pieces off: measured, they cost naive Bayes 3 points of category accuracy in
-# cross-validation (overlapping pieces are the correlated evidence it double counts); set 5 to try
+# cross-validation (overlapping pieces are the correlated evidence it double counts); set 5 to try.
+# Measured again (1,000 examples, with stems): 5 -> hybrid category 89.4 % vs 94.7 % without
 BIGRAMS = True  # word pairs: +1.5 points in cross-validation
 STEMS = True  # `s:cetak` for dicetak/pencetakan/cetakan: see stem()
 _PREFIXES = ("meng", "meny", "peng", "peny", "mem", "men", "pem", "pen", "ber", "per", "ter", "di", "ke", "me",
@@ -22,8 +25,8 @@ _stems: dict[str, str] = {}
 
 def stem(word: str) -> str:
     """A crude Indonesian/Javanese/Sundanese stem: one prefix and one ending off, at least four
-    letters left (`dicetak` -> `cetak`, `perekaman` -> `rekam`, `ngurus` -> `urus`). Wrong stems
-    only cost a useless feature; the word itself is always a feature too."""
+    letters left (`dicetak` -> `cetak`, `diurus` and `ngurus` -> `urus`; `pencetakan` -> `ceta`).
+    Wrong stems only cost a useless feature; the word itself is always a feature too."""
     found = _stems.get(word)
     if found is not None:
         return found

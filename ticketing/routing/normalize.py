@@ -115,8 +115,10 @@ class Normalizer:
         shouting = value.upper() == value
         tokens: list[str] = []
         kk_upper: list[bool] = []  # for each `kk` produced, in order: was it written in capitals?
+        cached, token = self._cache.get, self.token
         for raw in _TOKEN.findall(value):
-            mapped = self.token(raw.lower())
+            lower = raw.lower()
+            mapped = cached(lower) or token(lower)
             if KK in mapped:
                 kk_upper.extend([raw[:2] == "KK" and not shouting] * mapped.count(KK))
             tokens.extend(mapped)
