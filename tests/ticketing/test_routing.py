@@ -254,3 +254,20 @@ def test_cli_classify_with_a_draft_rules_file(tmp_path):
     broken.write_text("kinds: [\n", encoding="utf-8")
     failed = run_cli(config, "classify", "--rules", str(broken), "x")
     assert failed.code == 2 and "not valid YAML" in failed.err
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("nggawe kk anyar nggawa apa maning, jarene rong sasi", "buat kk baru bawa apa lagi katanya dua bulan"),
+    ("naha akta kamatian teu acan rengse, syaratna naon ceunah",
+     "kenapa akta kematian belum selesai syarat apa katanya"),
+])
+def test_ngapak_and_sundanese_everyday_words_are_normalised(classifier, raw, expected):
+    assert classifier.rules.normalizer(raw) == expected
+
+
+def test_affixed_spellings_share_a_stem_feature():
+    from ticketing.routing.features import features
+
+    diurus, ngurus = features(["ktp", "diurus"]), features(["ktp", "ngurus"])
+    assert "s:urus" in diurus and "s:urus" in ngurus
+    assert not any(f.startswith("s:") for f in features(["ktp", "kk", "12345678"]))  # short words, digits

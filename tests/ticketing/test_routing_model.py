@@ -100,7 +100,9 @@ def test_precise_rules_and_routes(hybrid, text, category, bidang):
 
 
 def test_a_precise_rule_overrides_a_confident_model(rules, hybrid):
-    text = "akta kematian ibu sudah jadi tapi petugasnya minta seikhlasnya"
+    # Document words outweigh one pungli phrase for the model (the shorter "akta kematian ibu sudah
+    # jadi tapi petugasnya minta seikhlasnya" it now reads as pungli itself, from the training set)
+    text = "akta kematian almarhum ibu sudah terbit dan tanggal wafatnya benar, petugasnya minta seikhlasnya"
     assert hybrid.model_only(text).category == "akta-kematian"  # the model alone reads the document
     assert hybrid.classify(text).decided_by == "rules"
 

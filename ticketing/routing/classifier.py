@@ -70,14 +70,22 @@ class RuleView:
 Scored = list[tuple[float, Rule, list[Match]]]
 
 
-def _score(rules: list[Rule], found: dict[int, list[Match]]) -> Scored:
-    scored = []
-    for rule in rules:
-        hits = found.get(rule.group) if rule.group is not None else None
-        if hits and (rule.exclude_group is None or rule.exclude_group not in found):
-            scored.append((sum(keyword.weight for keyword, _matched in hits), rule, hits))
-    scored.sort(key=lambda item: (-item[0], item[1].priority))
-    return scored
+def _by_group(rules: list[Rule]) -> dict[int, tuple[int, Rule]]:
+    return {rule.group: (order, rule) for order, rule in enumerate(rules) if rule.group is not None}
+
+
+def _score(rules: dict[int, tuple[int, Rule]], found: dict[int, list[Match]]) -> Scored:
+    """The rules (group -> (file order, rule)) whose keywords were found, best first. Walks the few
+    groups found rather than every rule; ties keep the rules file's order, as before."""
+    ranked = []
+    for group, hits in found.items():
+        entry = rules.get(group)
+        if entry is not None and hits:
+            order, rule = entry
+            if rule.exclude_group is None or rule.exclude_group not in found:
+                ranked.append((-sum(keyword.weight for keyword, _matched in hits), rule.priority, order, rule, hits))
+    ranked.sort(key=lambda item: item[:3])
+    return [(-negative, rule, hits) for negative, _priority, _order, rule, hits in ranked]
 
 
 def _evidence(scored: Scored, winner: Rule | None, field_name: str) -> list[Evidence]:
@@ -102,6 +110,7 @@ class Classifier:
         self.options = options or RoutingOptions()
         self._bidang = self.options.bidang_overrides()
         self._technical = self.options.technical_overrides()
+        self._kind_groups, self._category_groups = _by_group(rules.kinds), _by_group(rules.categories)
 
     def __call__(self, text: str) -> RoutingResult:
         return self.classify(text)
@@ -110,8 +119,8 @@ class Classifier:
         rules = self.rules
         tokens = rules.normalizer.tokens(text)
         found = rules.index.find(tokens)
-        categories = _score(rules.categories, found)
-        kinds = _score(rules.kinds, found)
+        categories = _score(self._category_groups, found)
+        kinds = _score(self._kind_groups, found)
         kind_rule = next((rule for score, rule, _e in kinds if score >= rule.min_score), None)
         if kind_rule is None:
             kind_rule = next((rule for _score, rule, _e in kinds if rule.fallback), None)

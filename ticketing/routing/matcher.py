@@ -51,6 +51,7 @@ class PhraseIndex:
                     self._exact.setdefault(phrase, []).append((group, number))
                     lengths.setdefault(phrase[0], set()).add(len(phrase))
         self._lengths = {word: tuple(sorted(found, reverse=True)) for word, found in lengths.items()}
+        self._any_prefix = tuple(sorted({prefix for _before, prefix, _group, _number in self._prefixes}))
 
     def find(self, tokens: list[str]) -> dict[int, list[Match]]:
         """Group number -> the distinct keywords it matched, with the words each one matched."""
@@ -82,26 +83,36 @@ class PhraseIndex:
         candidates: list[tuple[int, int, int, int]] = []
         positions: dict[Phrase, list[int]] = {}
         count = len(tokens)
-        exact, parts, prefixes = self._exact, self._parts, self._prefixes
+        exact, parts, prefixes, any_prefix = self._exact, self._parts, self._prefixes, self._any_prefix
+        lengths_of = self._lengths.get
         for i, token in enumerate(tokens):
-            for length in self._lengths.get(token, ()):
-                if i + length > count:
-                    continue
-                key = tuple(tokens[i:i + length])
-                for group, number in exact.get(key, ()):
-                    candidates.append((i, i + length, group, number))
-                if key in parts:
-                    positions.setdefault(key, []).append(i)
-            for before, prefix, group, number in prefixes:
-                start = i - len(before)
-                if token.startswith(prefix) and start >= 0 and tuple(tokens[start:i]) == before:
-                    candidates.append((start, i + 1, group, number))
+            lengths = lengths_of(token)
+            if lengths:
+                for length in lengths:
+                    if length == 1:
+                        key: Phrase = (token,)
+                    elif i + length > count:
+                        continue
+                    else:
+                        key = tuple(tokens[i:i + length])
+                    hits = exact.get(key)
+                    if hits:
+                        for group, number in hits:
+                            candidates.append((i, i + length, group, number))
+                    if key in parts:
+                        positions.setdefault(key, []).append(i)
+            if any_prefix and token.startswith(any_prefix):  # one C call rules out most words
+                for before, prefix, group, number in prefixes:
+                    start = i - len(before)
+                    if token.startswith(prefix) and start >= 0 and tuple(tokens[start:i]) == before:
+                        candidates.append((start, i + 1, group, number))
         return candidates, positions
 
     def _gapped_span(self, parts: tuple[Phrase, ...], positions: dict[Phrase, list[int]]) -> tuple[int, int] | None:
         """The first place where each part follows the previous one within `gap` words."""
-        if any(part not in positions for part in parts):
-            return None
+        for part in parts:
+            if part not in positions:
+                return None
         for start in positions[parts[0]]:
             end = start + len(parts[0])
             for part in parts[1:]:

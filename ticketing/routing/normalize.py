@@ -24,7 +24,8 @@ _TOKEN = re.compile(r"[^\W_]+|\?", re.UNICODE)
 _ELONGATED = re.compile(r"([a-z])\1{2,}")  # tolongggg -> tolong
 _DOUBLED = re.compile(r"([a-z])\1")  # tolongg -> tolong, tried only when it yields a known word
 _REPEAT = re.compile(r"^([a-z]{2,})2$")  # jadi2 -> jadi jadi (reduplication written with a 2)
-_SUFFIXES = ("nya", "ny", "kah", "lah", "ne", "e")  # ktpnya, aktane (ngapak -ne/-e): stripped only onto known words
+_SUFFIXES = ("nya", "ny", "kah", "lah", "ne", "na", "e")  # ktpnya, aktane (ngapak -ne/-e), syaratna (Sundanese
+# -na): stripped only onto known words
 KK = "kk"
 KAKAK = "kakak"
 
@@ -57,6 +58,8 @@ class Normalizer:
             ((f" {self.canonical(k)} ", f" {v} ") for k, v in self.phrases.items()),
             key=lambda item: -len(item[0]),
         )
+        # One C-level search rules out most messages before the phrase-by-phrase replacement loop.
+        self._any_phrase = re.compile("|".join(re.escape(k) for k, _v in self._phrases)) if self._phrases else None
 
     def learn(self, words: Iterable[str]) -> None:
         """Add the rules' keyword tokens, so fuzzy repairs only ever produce words that matter."""
@@ -112,15 +115,18 @@ class Normalizer:
         shouting = value.upper() == value
         tokens: list[str] = []
         kk_upper: list[bool] = []  # for each `kk` produced, in order: was it written in capitals?
+        cached, token = self._cache.get, self.token
         for raw in _TOKEN.findall(value):
-            mapped = self.token(raw.lower())
+            lower = raw.lower()
+            mapped = cached(lower) or token(lower)
             if KK in mapped:
                 kk_upper.extend([raw[:2] == "KK" and not shouting] * mapped.count(KK))
             tokens.extend(mapped)
         joined = f" {' '.join(tokens)} "
-        for key, replacement in self._phrases:
-            if key in joined:
-                joined = joined.replace(key, replacement)
+        if self._any_phrase is not None and self._any_phrase.search(joined):
+            for key, replacement in self._phrases:
+                if key in joined:
+                    joined = joined.replace(key, replacement)
         if " kk " in joined:
             return self._resolve_kk(joined.split(), kk_upper)
         return joined.split()
