@@ -252,7 +252,8 @@ def monthly(
                                "- untuk keluaran standar."),
     sep: str = typer.Option(None, "--sep", help=SEP_HELP),
     section: str = typer.Option("summary", "--section", help="CSV: satu tabel laporan; summary, flow, flow_by, "
-                                "by_status, by_channel, by_kind, by_category, by_bidang, top_topics, daily_counts, kendala, "
+                                "by_status, by_channel, by_kind, by_category, by_bidang, top_topics, daily_counts, "
+                                "kendala, "
                                 "rekomendasi."),
     notes_file: str = typer.Option(None, "--notes", help="Berkas teks berisi 'Kendala:' dan 'Rekomendasi:'."),
     kendala: list[str] = typer.Option(None, "--kendala", help="Satu butir kendala (boleh berulang)."),
