@@ -34,14 +34,14 @@ def init(
     database: str = typer.Option(None, "--db", help="Berkas SQLite (bawaan: aduan.db di samping konfigurasi)."),
 ) -> None:
     """Buat config.yaml berkomentar dan basis data kosong yang sudah dimigrasi."""
-    from ticketing.errors import AduanError, ConfigError
+    from ticketing.errors import ConfigError, Refused
     from ticketing.i18n_cli import locale_from, message
     from ticketing.store.db import current_revision, make_engine, upgrade
 
     locale = locale_from(__import__("os").environ, state(ctx).lang)
     target = path.absolute()
     if target.exists():
-        raise AduanError(message("init_exists", locale, path=target))
+        raise Refused(message("init_exists", locale, path=target))
     if not SAMPLE_CONFIG.exists():
         raise ConfigError(message("init_no_sample", locale, path=SAMPLE_CONFIG))
     db_path = Path(database).absolute() if database else target.parent / "aduan.db"

@@ -69,6 +69,9 @@ def write_demo_config(base_source: str | None, database: Path, channels: list[di
         data = yaml.safe_load(Path(base_source).read_text(encoding="utf-8")) or {}
     data["database"] = {**(data.get("database") or {}), "url": f"sqlite:///{database}"}
     data["redis"] = {"url": None}  # the demo runs inline: replies are delivered by the command itself
+    # the demo is a sandbox on one machine: its next steps act as the demo staff (`--as admin1`)
+    # whatever OS account pastes them; a real install keeps `identity: os` (README, Identity)
+    data["identity"] = "declared"
     data["channels"] = channels
     path = database.with_suffix(".yaml")
     header = ("# Written by `aduan demo`: the demo database and its sandbox channels (nothing leaves\n"

@@ -219,7 +219,7 @@ def daily(
 
 
 def _notes(notes_file: str | None, kendala: list[str] | None, rekomendasi: list[str] | None) -> dict[str, list[str]]:
-    from ticketing.errors import AduanError
+    from ticketing.errors import Refused
     from ticketing.reports.export import parse_notes
 
     notes: dict[str, list[str]] = {"kendala": [], "rekomendasi": []}
@@ -227,7 +227,7 @@ def _notes(notes_file: str | None, kendala: list[str] | None, rekomendasi: list[
         try:
             text = Path(notes_file).read_text(encoding="utf-8")
         except OSError as exc:
-            raise AduanError(f"berkas catatan {notes_file} tidak bisa dibaca: {exc.strerror}") from None
+            raise Refused(f"berkas catatan {notes_file} tidak bisa dibaca: {exc.strerror}") from None
         try:
             notes = parse_notes(text)
         except ValueError as exc:

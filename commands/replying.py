@@ -48,7 +48,7 @@ def send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, *, text: str |
 def _send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, *, text: str | None, template: str | None,
                 use_answer: bool, out, interim: bool, final: bool) -> dict[str, Any]:
     from commands.tickets import perform, template_context
-    from ticketing.errors import AduanError
+    from ticketing.errors import Refused
     from ticketing.workflow import transitions as workflow
 
     app = app_of(ctx)
@@ -63,7 +63,7 @@ def _send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, *, text: str 
         elif use_answer:
             body = workflow.latest_technical_answer(session, ticket)
             if not body:
-                raise AduanError(f"tiket {ticket.ref} belum punya jawaban bidang; minta dulu dengan "
+                raise Refused(f"tiket {ticket.ref} belum punya jawaban bidang; minta dulu dengan "
                                  "`aduan escalate` dan tunggu `aduan answer`")
         sent = workflow.reply(session, ticket, body or "", actor, now,  # default guard: no NIK in public
                               interim=interim, final=final)

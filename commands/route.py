@@ -21,7 +21,7 @@ BIDANG_OPTION = typer.Option(None, "--bidang", "-b", help="Bidang (bawaan: bidan
 def route(ctx: typer.Context, ticket_id: str = TICKET_ARG, category: str = CATEGORY_OPTION,
           kind: str = KIND_OPTION, bidang: str = BIDANG_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Perbaiki jenis, kategori atau bidang tiket; dicatat sebagai label untuk `aduan classify train`."""
-    from ticketing.errors import AduanError
+    from ticketing.errors import Refused
     from ticketing.workflow import transitions as workflow
 
     if not (category or kind or bidang):
@@ -31,9 +31,9 @@ def route(ctx: typer.Context, ticket_id: str = TICKET_ARG, category: str = CATEG
     rules = classifier.rules
     if category is not None and rules.category(category) is None:
         known = ", ".join(rule.name for rule in rules.categories)
-        raise AduanError(f"kategori {category!r} tidak dikenal; pilih: {known}")
+        raise Refused(f"kategori {category!r} tidak dikenal; pilih: {known}")
     if kind is not None and kind not in {rule.name for rule in rules.kinds}:
-        raise AduanError(f"jenis {kind!r} tidak dikenal; pilih: {', '.join(rule.name for rule in rules.kinds)}")
+        raise Refused(f"jenis {kind!r} tidak dikenal; pilih: {', '.join(rule.name for rule in rules.kinds)}")
     target = bidang.upper() if bidang else None
     if target is None and category is not None:
         target = classifier.bidang_for(category, False) or ""  # "": the category goes to no bidang

@@ -14,7 +14,7 @@ def templates(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Daftar templat balasan (bawaan + config), atau pratinjau satu templat untuk sebuah tiket."""
-    from ticketing.errors import AduanError
+    from ticketing.errors import AduanError, Refused
     from ticketing.workflow.templates import DEFAULT_TEMPLATES, PLACEHOLDERS, all_templates, check_template
 
     app = app_of(ctx)
@@ -22,7 +22,7 @@ def templates(
     if ticket and not name:
         raise typer.BadParameter("sebutkan NAME templat untuk pratinjau", param_hint="--ticket")
     if name and name not in known:
-        raise AduanError(f"templat {name!r} tidak ada; tersedia: {', '.join(sorted(known))}")
+        raise Refused(f"templat {name!r} tidak ada; tersedia: {', '.join(sorted(known))}")
     if ticket:
         _preview(app, name, ticket, known, as_json)
         return

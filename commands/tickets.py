@@ -195,7 +195,7 @@ def edit_text(initial: str, environ) -> str:
     import subprocess
     import tempfile
 
-    from ticketing.errors import AduanError
+    from ticketing.errors import Refused
 
     command = environ.get("VISUAL") or environ.get("EDITOR") or shutil.which("editor") or "vi"
     handle, path = tempfile.mkstemp(prefix="aduan-", suffix=".txt")
@@ -205,17 +205,17 @@ def edit_text(initial: str, environ) -> str:
         try:
             code = subprocess.run([*shlex.split(command), path]).returncode
         except OSError as exc:
-            raise AduanError(f"editor {command!r} tidak bisa dijalankan ({exc.strerror}); set EDITOR atau "
+            raise Refused(f"editor {command!r} tidak bisa dijalankan ({exc.strerror}); set EDITOR atau "
                              "pakai -m TEKS") from None
         if code != 0:
-            raise AduanError(f"editor keluar dengan kode {code}; tidak ada yang dikirim")
+            raise Refused(f"editor keluar dengan kode {code}; tidak ada yang dikirim")
         with open(path, encoding="utf-8") as file:
             lines = [line for line in file.read().splitlines() if not line.startswith("#")]
     finally:
         os.unlink(path)
     text = "\n".join(lines).strip()
     if not text:
-        raise AduanError("teks kosong; tidak ada yang dikirim")
+        raise Refused("teks kosong; tidak ada yang dikirim")
     return text
 
 
@@ -306,7 +306,7 @@ def assign(ctx: typer.Context, ticket_id: str = TICKET_ARG,
            to: str = typer.Option(..., "--to", help="Username staf (bagian staff: di config)."),
            as_json: bool = JSON_OPTION) -> None:
     """Tugaskan ke seorang staf."""
-    from ticketing.errors import AduanError
+    from ticketing.errors import Refused
     from ticketing.workflow import transitions as workflow
 
     app = app_of(ctx)
@@ -314,7 +314,7 @@ def assign(ctx: typer.Context, ticket_id: str = TICKET_ARG,
     def work(session, ticket, actor, now):
         if app.settings.staff_member(to) is None:
             known = ", ".join(s.username for s in app.settings.staff) or "-"
-            raise AduanError(f"{to!r} bukan staf yang terdaftar; staf: {known}")
+            raise Refused(f"{to!r} bukan staf yang terdaftar; staf: {known}")
         workflow.assign(session, ticket, to, actor, now)
         return {"assignee": to}
 

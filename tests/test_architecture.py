@@ -211,12 +211,15 @@ def test_a_misspelt_key_in_any_section_exits_2_naming_its_path(tmp_path, section
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = run_cli(config, "inbox")
     assert result.code == 2, result.out + result.err
-    assert f"{path}: unknown key" in result.err
+    assert f"{path}: kunci tidak dikenal" in result.err  # Indonesian by default (issue 20)
+    english = run_cli(config, "inbox", env={"ADUAN_LOCALE": "en"})
+    assert english.code == 2 and f"{path}: unknown key" in english.err
 
 
 def test_a_misspelt_key_names_the_nearest_known_one(tmp_path):
     config = make_config(tmp_path, privacy={"log_key_evn": "ADUAN_LOG_KEY"})
-    assert "did you mean 'log_key_env'?" in run_cli(config, "inbox").err
+    assert "maksudnya 'log_key_env'?" in run_cli(config, "inbox").err
+    assert "did you mean 'log_key_env'?" in run_cli(config, "inbox", env={"ADUAN_LOCALE": "en"}).err
 
 
 def test_a_misspelt_channel_key_exits_2_in_config_check_and_fails_only_its_channel(parrot_config):

@@ -147,18 +147,18 @@ def test_crash_before_commit_moves_no_cursor_and_rerun_stores_once(engine, now, 
     import ticketing.intake.ingest as ingest_module
 
     messages = batch(20, base=now - timedelta(hours=1), threads=5)
-    original = ingest_module._quarantine
+    original = ingest_module.store_quarantined
 
     def explode(*args, **kwargs):
         raise RuntimeError("power cut between the message insert and the commit")
 
-    monkeypatch.setattr(ingest_module, "_quarantine", explode)
+    monkeypatch.setattr(ingest_module, "store_quarantined", explode)
     with pytest.raises(RuntimeError):
         run(engine, messages, now, cursor='{"since_id": "20"}')
     assert count(engine, "message") == 0 and count(engine, "ticket") == 0
     with read_session(engine) as session:
         assert session.get(CollectorState, "x-test") is None
-    monkeypatch.setattr(ingest_module, "_quarantine", original)
+    monkeypatch.setattr(ingest_module, "store_quarantined", original)
     result = run(engine, batch(20, base=now - timedelta(hours=1), threads=5), now, cursor='{"since_id": "20"}')
     assert result.new_messages == 20 and count(engine, "message") == 20 and count(engine, "ticket") == 5
 

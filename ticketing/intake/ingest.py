@@ -10,7 +10,6 @@ so the existence check and the insert cannot race; `ON CONFLICT DO NOTHING` back
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,14 +19,15 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from ticketing.contract import InboundMessage, QuarantinedItem
+from ticketing.contract.text import valid_text
 from ticketing.intake.contacts import resolve_contacts
+from ticketing.intake.quarantine import store_quarantined
 from ticketing.intake.revisions import apply_edits
 from ticketing.intake.summary import ticket_summary
 from ticketing.store import bulk
 from ticketing.store.models import (
     CollectorState,
     Message,
-    Quarantine,
     Ticket,
 )
 from ticketing.store.sql import advisory_lock, param_mark
@@ -91,17 +91,16 @@ def ticket_ref(ticket_id: int, received_at: datetime, timezone: str = "Asia/Jaka
     return f"ADU-{received_at.astimezone(ZoneInfo(timezone)).year}-{ticket_id:06d}"
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 CLEANED_FIELDS = ("text", "author_name", "author_handle", "subject")
 
 
 def _clean_text(text: str, dialect_name: str) -> str:
-    # PostgreSQL text cannot hold NUL; SQLite stores the citizen's text exactly as received.
-    # A lone surrogate (JSON may carry "\ud800") cannot be encoded for either database and would
-    # fail the whole batch, blocking the cursor: it becomes U+FFFD.
+    # PostgreSQL text cannot hold NUL; SQLite stores the citizen's text exactly as received. A lone
+    # surrogate cannot be stored at all: the contract repairs it when a message is built, and again
+    # here for a field a collector changed afterwards (one function, ticketing.contract.text).
     if not text:
         return text
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = valid_text(text)
     return text.replace("\x00", "\ufffd") if dialect_name == "postgresql" else text
 
 
@@ -172,7 +171,7 @@ def ingest_batch(
         adopt_known_threads(session, channel, new_messages)  # replies whose own thread key is new
         _store_new(session, channel, channel_type, new_messages, now, policy, result)
         apply_delivery_reports(session, channel, new_messages, now)  # bounces mark our replies failed
-    _quarantine(session, rejects, now)
+    store_quarantined(session, rejects, now)
     result.quarantined = len(rejects)
     if cursor is not None:
         save_cursor(session, channel, cursor, now)
@@ -367,29 +366,6 @@ def _update_existing(session: Session, threads: list[_Thread], now: datetime) ->
                  "warn_notified_at": None, "breach_notified_at": None} for t in threads if t.touched]
     bulk.update_rows(session, Ticket.__table__,
                      ["status", "due_at", "sla_state", "warn_notified_at", "breach_notified_at"], reopened)
-
-
-def _quarantine(session: Session, items: Sequence[QuarantinedItem], now: datetime) -> None:
-    """Keep each reject once: a page read again (a lost cursor, a replay) adds no second row."""
-    rows: dict[tuple[str, str], dict] = {}
-    bare: list[dict] = []  # no payload to recognise it by
-    for item in items:
-        payload = item.payload_json()
-        row = {"channel": item.channel, "external_id": item.external_id, "reason": item.reason[:500],
-               "payload": payload, "received_at": now}
-        if payload is None:
-            bare.append(row)
-        else:
-            rows.setdefault((item.channel, payload), row)
-    for channel in {c for c, _p in rows}:
-        payloads = [p for c, p in rows if c == channel]
-        for start in range(0, len(payloads), 500):
-            known = session.execute(sa.select(Quarantine.payload).where(
-                Quarantine.channel == channel, Quarantine.payload.in_(payloads[start:start + 500])))
-            for (payload,) in known:
-                rows.pop((channel, payload), None)
-    if rows or bare:
-        session.execute(sa.insert(Quarantine), [*rows.values(), *bare])
 
 
 def save_cursor(session: Session, channel: str, cursor: str, now: datetime) -> None:

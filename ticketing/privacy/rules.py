@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ticketing.errors import AduanError
+from ticketing.errors import Refused
 from ticketing.privacy.safety import contains_nik, set_log_key
 from ticketing.store.flags import has_flag
 
@@ -38,7 +38,7 @@ PURGE_CHUNK = 500  # tickets per UPDATE batch: bounded statements on large backl
 def public_reply_guard(ticket: Ticket, text: str) -> None:
     """Refuse a reply on a public thread that contains a NIK/KK number (workflow.reply's guard)."""
     if ticket.is_public and contains_nik(text):
-        raise AduanError(
+        raise Refused(
             f"tiket {ticket.ref} adalah unggahan publik dan balasan memuat NIK/No. KK; hapus nomornya "
             f"atau pakai templat {MOVE_TO_DM_TEMPLATE} dan lanjutkan lewat pesan langsung (DM)"
         )
@@ -129,7 +129,7 @@ def purge(session: Session, actor: Actor, now: datetime, older_than_days: int, d
 
     require(actor, "privacy")
     if older_than_days < 1:
-        raise AduanError("--older-than harus minimal 1 hari")
+        raise Refused("--older-than harus minimal 1 hari")
     cutoff = now - timedelta(days=older_than_days)
     result = PurgeResult(older_than_days, cutoff, dry_run)
     ids = _purgeable_ids(session, cutoff)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ticketing.errors import AduanError
+from ticketing.errors import Refused
 from ticketing.sla.tracking import OK, OPEN_CODES
 from ticketing.store.flags import add_flag, remove_flag
 
@@ -102,11 +102,11 @@ def pause(session, app, ticket, actor, now: datetime) -> None:
 
     check_access(ticket, actor, "tag", session)
     if not app.settings.sla.pause_while_waiting:
-        raise AduanError("jeda SLA tidak diaktifkan: set sla.pause_while_waiting: true di config.yaml")
+        raise Refused("jeda SLA tidak diaktifkan: set sla.pause_while_waiting: true di config.yaml")
     if ticket.status not in OPEN_CODES:
-        raise AduanError(f"tiket {ticket.ref} tidak terbuka; jeda hanya untuk tiket yang sedang berjalan")
+        raise Refused(f"tiket {ticket.ref} tidak terbuka; jeda hanya untuk tiket yang sedang berjalan")
     if ticket.sla_paused_at is not None:
-        raise AduanError(f"tiket {ticket.ref} sudah dijeda sejak {ticket.sla_paused_at.isoformat()}")
+        raise Refused(f"tiket {ticket.ref} sudah dijeda sejak {ticket.sla_paused_at.isoformat()}")
     ticket.sla_paused_at = now
     ticket.tags = add_flag(ticket.tags, PAUSE_TAG)
     session.add(ticket)
@@ -119,7 +119,7 @@ def resume(session, app, ticket, actor, now: datetime) -> timedelta:
 
     check_access(ticket, actor, "tag", session)
     if ticket.sla_paused_at is None:
-        raise AduanError(f"tiket {ticket.ref} tidak sedang dijeda")
+        raise Refused(f"tiket {ticket.ref} tidak sedang dijeda")
     waited = app.calendar.working_time_between(ticket.sla_paused_at, now)
     ticket.sla_paused_seconds = (ticket.sla_paused_seconds or 0) + int(waited.total_seconds())
     if ticket.due_at is not None:

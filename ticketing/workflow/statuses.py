@@ -42,6 +42,8 @@ LABELS: dict[str, dict[TicketStatus, str]] = {
 
 CLOSE_REASONS = ("spam", "duplikat", "terima-kasih", "bukan-kewenangan")
 
+MESSAGE_KINDS = ("pengaduan", "pertanyaan", "saran", "apresiasi", "spam")  # what --kind accepts without rules
+
 # What `--status` accepts besides the codes: the labels (either language) and the commands that lead
 # to a status. `closed` is every finished ticket, `Selesai` (resolve) and `Ditutup` (close) alike,
 # as `gh issue list --state closed` lists completed and not-planned issues: so `--status closed`

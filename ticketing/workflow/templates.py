@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from ticketing.errors import AduanError
+from ticketing.errors import Refused
 
 BIDANG_NAMES = {
     "DAFDUK": "Bidang Pelayanan Pendaftaran Penduduk",
@@ -89,7 +89,7 @@ def fields_of(text: str) -> list[str]:
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise AduanError(f"templat rusak ({exc}); tulis {{{{ dan }}}} untuk kurung kurawal biasa") from None
+        raise Refused(f"templat rusak ({exc}); tulis {{{{ dan }}}} untuk kurung kurawal biasa") from None
     return [field for _, field, _, _ in parsed if field is not None]
 
 
@@ -98,12 +98,12 @@ def check_template(name: str, text: str) -> None:
     known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
     for field in fields_of(text):
         if field not in PLACEHOLDERS:
-            raise AduanError(f"templat {name!r}: placeholder {{{field}}} tidak dikenal; yang tersedia: {known}")
+            raise Refused(f"templat {name!r}: placeholder {{{field}}} tidak dikenal; yang tersedia: {known}")
 
 
 def render_template(name: str, templates: Mapping[str, str], context: TemplateContext) -> str:
     if name not in templates:
-        raise AduanError(f"templat {name!r} tidak ada; lihat daftar dengan `aduan templates` "
+        raise Refused(f"templat {name!r} tidak ada; lihat daftar dengan `aduan templates` "
                          f"(tersedia: {', '.join(sorted(templates))})")
     text = templates[name]
     check_template(name, text)

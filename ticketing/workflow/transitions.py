@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ticketing.config import BIDANG_CODES
-from ticketing.errors import AduanError, InvalidTransition, NotFound, PermissionDenied, ReplyKindNeeded
+from ticketing.errors import InvalidTransition, NotFound, PermissionDenied, Refused, ReplyKindNeeded
 from ticketing.store.flags import join_flags, parse_flags
 from ticketing.store.models import Escalation, Message, Ticket
 from ticketing.workflow.audit import EventDraft, record_event
@@ -97,7 +97,7 @@ def reply(session: Session, ticket: Ticket, text: str, actor: Actor, now: dateti
     """
     check_access(ticket, actor, "reply", session)
     if not text.strip():
-        raise AduanError("balasan kosong: tulis isi balasan dengan -m TEKS atau --template NAMA")
+        raise Refused("balasan kosong: tulis isi balasan dengan -m TEKS atau --template NAMA")
     if guard is None:
         from ticketing.privacy.rules import public_reply_guard as guard  # no NIK in a public reply
     guard(ticket, text)
@@ -122,7 +122,7 @@ def reply(session: Session, ticket: Ticket, text: str, actor: Actor, now: dateti
 def reply_kind_check(ticket: Ticket, interim: bool = False, final: bool = False) -> None:
     """Refuse a plain reply on an escalated ticket: it would silently drop the bidang's answer."""
     if interim and final:
-        raise AduanError("pilih salah satu: --final atau --interim")
+        raise Refused("pilih salah satu: --final atau --interim")
     if ticket.status == S.ESCALATED and not interim and not final:
         raise ReplyKindNeeded(
             f"tiket {ticket.ref} masih diteruskan ke bidang {ticket.bidang or '-'} dan jawaban bidang belum "
@@ -136,7 +136,7 @@ def escalate(session: Session, ticket: Ticket, bidang: str, actor: Actor, now: d
     check_access(ticket, actor, "escalate", session)
     bidang = bidang.upper()
     if bidang not in BIDANG_CODES:
-        raise AduanError(f"bidang {bidang!r} tidak dikenal; pilih salah satu: {', '.join(BIDANG_CODES)}")
+        raise Refused(f"bidang {bidang!r} tidak dikenal; pilih salah satu: {', '.join(BIDANG_CODES)}")
     escalation = Escalation(ticket_id=ticket.id, bidang=bidang, note=note, escalated_by=actor.username,
                             escalated_at=now)
     session.add(escalation)
@@ -158,7 +158,7 @@ def answer(session: Session, ticket: Ticket, text: str, actor: Actor, now: datet
     """Record the technical officer's answer (SOP step 3)."""
     check_access(ticket, actor, "answer", session)
     if not text.strip():
-        raise AduanError("jawaban kosong: tulis isi jawaban dengan -m TEKS")
+        raise Refused("jawaban kosong: tulis isi jawaban dengan -m TEKS")
     query = select(Escalation).where(Escalation.ticket_id == ticket.id, Escalation.answered_at.is_(None))
     if actor.role == "teknis":
         query = query.where(Escalation.bidang == actor.bidang)
@@ -193,7 +193,7 @@ def dismiss(session: Session, ticket: Ticket, reason: str, actor: Actor, now: da
     """Close without a reply: spam, duplicates, thanks, not our authority."""
     check_access(ticket, actor, "close", session)
     if reason not in CLOSE_REASONS:
-        raise AduanError(f"alasan {reason!r} tidak dikenal; pilih: {', '.join(CLOSE_REASONS)}")
+        raise Refused(f"alasan {reason!r} tidak dikenal; pilih: {', '.join(CLOSE_REASONS)}")
     if reason == "spam" and ticket.kind != "spam":
         _label(session, ticket, actor, now, "spam", kind="spam", category=None, bidang=None)
     ticket.close_reason = reason
@@ -223,7 +223,7 @@ def assign(session: Session, ticket: Ticket, username: str, actor: Actor, now: d
 def add_note(session: Session, ticket: Ticket, text: str, actor: Actor, now: datetime) -> Message:
     check_access(ticket, actor, "note", session)
     if not text.strip():
-        raise AduanError("catatan kosong: tulis isi catatan dengan -m TEKS")
+        raise Refused("catatan kosong: tulis isi catatan dengan -m TEKS")
     message = _note_message(ticket, actor, now, text, "internal")
     session.add(message)
     session.flush()
@@ -244,7 +244,7 @@ def merge(session: Session, ticket: Ticket, into: Ticket, actor: Actor, now: dat
     """Move a duplicate's messages onto another ticket and dismiss it as a duplicate."""
     check_access(ticket, actor, "merge", session)
     if ticket.id == into.id:
-        raise AduanError("tiket tidak bisa digabung ke dirinya sendiri")
+        raise Refused("tiket tidak bisa digabung ke dirinya sendiri")
     moved = session.execute(sa.update(Message).where(Message.ticket_id == ticket.id)
                             .values(ticket_id=into.id)).rowcount
     into.message_count += moved
@@ -266,7 +266,7 @@ def set_classification(session: Session, ticket: Ticket, actor: Actor, now: date
     check_access(ticket, actor, "classify", session)
     before = {"kind": ticket.kind, "category": ticket.category, "bidang": ticket.bidang}
     if bidang and bidang.upper() not in BIDANG_CODES:
-        raise AduanError(f"bidang {bidang!r} tidak dikenal; pilih salah satu: {', '.join(BIDANG_CODES)}")
+        raise Refused(f"bidang {bidang!r} tidak dikenal; pilih salah satu: {', '.join(BIDANG_CODES)}")
     ticket.kind = kind or ticket.kind
     ticket.category = category or ticket.category
     if bidang is not None:  # "" clears it: not our authority goes to no bidang
