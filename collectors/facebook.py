@@ -27,6 +27,7 @@ from collectors.graph import (
     item_text,
     item_time,
 )
+from collectors.http import unreadable_acceptance
 from ticketing.contract import (
     Attachment,
     Batch,
@@ -184,7 +185,7 @@ def send_direct(client: GraphClient, *, page_id: str, conversation_id: str, own:
     result = client.post(f"{page_id}/messages", form)
     message_id = result.get("message_id")
     if not message_id:
-        raise CollectorError(f"{app_name}: the Send API answered without a message_id")
+        raise unreadable_acceptance(f"{app_name} Send API", 200)
     return SendResult(str(message_id), result)
 
 
@@ -353,7 +354,7 @@ class FacebookCollector(GraphCollector):
         target = top_comment or thread  # a reply goes under the top-level comment; a visitor post gets a comment
         result = self.client.post(f"{target}/comments", {"message": outbound.text})
         if not result.get("id"):
-            raise CollectorError(f"channel {self.name}: Graph answered the comment without an id")
+            raise unreadable_acceptance(f"channel {self.name}: comment", 200)
         return SendResult(str(result["id"]), result)
 
     def parse_webhook(self, payload: Any):

@@ -25,9 +25,9 @@ from collectors.graph import (
     item_text,
     item_time,
 )
+from collectors.http import unreadable_acceptance
 from ticketing.contract import (
     Batch,
-    CollectorError,
     InboundMessage,
     OutboundMessage,
     PayloadError,
@@ -199,7 +199,7 @@ class InstagramCollector(GraphCollector):
                               f"maksimal {COMMENT_TEXT_LIMIT}.")
         result = self.client.post(f"{top_comment}/replies", {"message": outbound.text})
         if not result.get("id"):
-            raise CollectorError(f"channel {self.name}: Graph answered the comment reply without an id")
+            raise unreadable_acceptance(f"channel {self.name}: comment reply", 200)
         return SendResult(str(result["id"]), result)
 
     def parse_webhook(self, payload: Any):

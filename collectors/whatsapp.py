@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from collectors.http import HttpClient, raise_for_status
+from collectors.http import DEFAULT_TIMEOUT, HttpClient, raise_for_status, unreadable_acceptance
 from collectors.meta_webhook import MetaWebhookReceiver
 from ticketing.config import secret_from_env
 from ticketing.contract import (
@@ -55,6 +55,7 @@ class WhatsAppSettings(BaseModel):
     app_secret_env: str
     verify_token_env: str
     max_media_bytes: int = 16_000_000
+    timeout_seconds: float = Field(default=DEFAULT_TIMEOUT[1], gt=0, le=300)  # read timeout of each call
     attachments_dir: str = "attachments"
 
 
@@ -168,7 +169,9 @@ class WhatsAppCollector(MetaWebhookReceiver, Collector):
     def client(self) -> HttpClient:
         if self._client is None:
             token = secret_from_env(self.settings.model_dump(), "access_token_env", self.name, self.env)
-            self._client = HttpClient(self.settings.base_url, headers={"Authorization": f"Bearer {token.get()}"})
+            timeout = (DEFAULT_TIMEOUT[0], self.settings.timeout_seconds)
+            self._client = HttpClient(self.settings.base_url, timeout=timeout,
+                                      headers={"Authorization": f"Bearer {token.get()}"})
         return self._client
 
     def _path(self, tail: str) -> str:
@@ -211,12 +214,16 @@ class WhatsAppCollector(MetaWebhookReceiver, Collector):
                                 "type": "text", "text": {"body": outbound.text, "preview_url": False}}
         if outbound.in_reply_to:
             body["context"] = {"message_id": outbound.in_reply_to}
-        response = self.client.request("POST", self._path(f"{self.settings.phone_number_id}/messages"), json=body)
+        response = self.client.request("POST", self._path(f"{self.settings.phone_number_id}/messages"),
+                                       delivers=True, json=body)
         data = self._check(response, now, "WhatsApp send")
         try:
-            return SendResult(str(data["messages"][0]["id"]), data)
+            wamid = data["messages"][0]["id"]
         except (KeyError, IndexError, TypeError):
-            raise CollectorError("WhatsApp send: the response carried no message id") from None
+            wamid = None
+        if not isinstance(wamid, str) or not wamid:
+            raise unreadable_acceptance("WhatsApp send", response.status_code)
+        return SendResult(wamid, data)
 
     def download_media(self, media_id: str) -> tuple[bytes, str]:
         """Fetch a media file through its id (two calls: metadata, then the file), size-limited."""
