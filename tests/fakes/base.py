@@ -52,6 +52,8 @@ class FakeServer:
         self.handler = handler
         self.requests: list[Request] = []
         self._lock = threading.Lock()
+        self._after_read: list[tuple[str, str, float]] = []  # (path part, "drop"/"stall", seconds)
+        self._released = threading.Event()
         fake = self
 
         class _RequestHandler(BaseHTTPRequestHandler):
@@ -68,6 +70,13 @@ class FakeServer:
                     response = fake.handler(request)
                 except Exception as exc:  # a bug in the fake must show, not hang the client
                     response = Response(500, {"error": f"fake server bug: {exc!r}"})
+                fault = fake._take_fault(f"{self.command} {parts.path}")
+                if fault is not None:  # the request was read and handled: the answer never arrives
+                    mode, seconds = fault
+                    if mode == "stall":
+                        fake._released.wait(seconds)
+                    self.close_connection = True
+                    return
                 payload = response.encode()
                 self.send_response(response.status)
                 self.send_header("Content-Type", response.content_type)
@@ -93,8 +102,25 @@ class FakeServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._released.set()
         self._server.shutdown()
         self._server.server_close()
+
+    def fail_after_read(self, path_contains: str, mode: str = "drop", seconds: float = 5.0) -> None:
+        """The next request whose "METHOD /path" contains `path_contains` is read and handled (a send is
+        recorded as accepted), then its connection is dropped (`drop`) or held silent for
+        `seconds` (`stall`, past the client's read timeout) and closed without an answer."""
+        assert mode in ("drop", "stall")
+        with self._lock:
+            self._after_read.append((path_contains, mode, seconds))
+
+    def _take_fault(self, line: str) -> tuple[str, float] | None:
+        with self._lock:
+            for index, (part, mode, seconds) in enumerate(self._after_read):
+                if part in line:
+                    del self._after_read[index]
+                    return mode, seconds
+        return None
 
     def calls(self, path_contains: str = "") -> list[Request]:
         with self._lock:
