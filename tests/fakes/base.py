@@ -52,7 +52,7 @@ class FakeServer:
         self.handler = handler
         self.requests: list[Request] = []
         self._lock = threading.Lock()
-        self._after_read: list[tuple[str, str, float]] = []  # (path part, "drop"/"stall", seconds)
+        self._after_read: list[list] = []  # [request-line part, "drop"/"stall", seconds, requests to let pass]
         self._released = threading.Event()
         fake = self
 
@@ -106,18 +106,23 @@ class FakeServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def fail_after_read(self, path_contains: str, mode: str = "drop", seconds: float = 5.0) -> None:
+    def fail_after_read(self, path_contains: str, mode: str = "drop", seconds: float = 5.0, after: int = 0) -> None:
         """The next request whose "METHOD /path" contains `path_contains` is read and handled (a send is
         recorded as accepted), then its connection is dropped (`drop`) or held silent for
-        `seconds` (`stall`, past the client's read timeout) and closed without an answer."""
+        `seconds` (`stall`, past the client's read timeout) and closed without an answer. With
+        `after`, that many matching requests are answered normally first."""
         assert mode in ("drop", "stall")
         with self._lock:
-            self._after_read.append((path_contains, mode, seconds))
+            self._after_read.append([path_contains, mode, seconds, after])
 
     def _take_fault(self, line: str) -> tuple[str, float] | None:
         with self._lock:
-            for index, (part, mode, seconds) in enumerate(self._after_read):
+            for index, fault in enumerate(self._after_read):
+                part, mode, seconds, after = fault
                 if part in line:
+                    if after:
+                        fault[3] -= 1
+                        return None
                     del self._after_read[index]
                     return mode, seconds
         return None

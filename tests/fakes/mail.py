@@ -4,7 +4,6 @@ captures replies, mail builders, and `EmailFake` for the shared collector contra
 from __future__ import annotations
 
 import asyncio
-
 import contextlib
 import imaplib
 import itertools

@@ -220,3 +220,80 @@ def test_a_refused_connection_is_retried_not_unknown(tmp_path):
     assert outcome.state == "pending" and outcome.retry_at is not None, outcome
     assert state_of(app, message_id)[0] == "pending"
     app.engine.dispose()
+
+
+LONG_REPLY = "\n\n".join(f"Paragraf {n}: " + "Persyaratan perekaman KTP-el di kecamatan. " * 40 for n in range(6))
+
+
+def _telegram_app(tmp_path: Path, fake: TelegramFake) -> tuple[App, Channel, int]:
+    channel = Channel(fake, {**fake.channel_config(), "timeout_seconds": CLIENT_TIMEOUT}, fake.env(), "POST /bot")
+    app = App(_settings(f"sqlite:///{tmp_path / 'aduan.db'}", channel), environ=fake.env(), now=NOW)
+    return app, channel, answer(app, citizen_message(app, channel), LONG_REPLY)
+
+
+def _parts(app: App, message_id: int) -> dict[int, str]:
+    with read_session(app.engine) as session:
+        return outbox.parts_done(session, message_id)
+
+
+def test_a_multi_part_reply_whose_second_part_fails_is_completed_without_the_first_again(tmp_path):
+    from collectors.telegram import split_text
+
+    parts = split_text(LONG_REPLY)
+    assert len(parts) >= 3
+    with TelegramFake(base_time=NOW - timedelta(hours=1)) as fake:
+        app, _channel, message_id = _telegram_app(tmp_path, fake)
+        fake.fail_send(after=1, code=500)  # part 1 accepted, part 2 refused by a server error
+
+        first = outbox.deliver(app, message_id)
+
+        assert first.state == "pending" and [s["text"] for s in fake.sent] == parts[:1]
+        assert list(_parts(app, message_id)) == [0]
+        retry = App(app.settings, fake.env(), now=first.retry_at)
+        retry.__dict__["engine"] = app.engine
+        second = outbox.deliver(retry, message_id)
+        assert second.state == "sent", second
+        assert [s["text"] for s in fake.sent] == parts  # each part exactly once, in order
+        assert second.external_id == f"{fake.sent[0]['chat_id']}:{fake.sent[0]['message_id']}"
+        assert sorted(_parts(app, message_id)) == list(range(len(parts)))
+        app.engine.dispose()
+
+
+def test_a_multi_part_reply_cut_off_mid_way_resends_only_the_parts_not_accepted(tmp_path):
+    from collectors.telegram import split_text
+
+    parts = split_text(LONG_REPLY)
+    with TelegramFake(base_time=NOW - timedelta(hours=1)) as fake:
+        app, _channel, message_id = _telegram_app(tmp_path, fake)
+        fake.server.fail_after_read("sendMessage", "drop", after=1)  # part 2 taken, its answer lost
+
+        assert outbox.deliver(app, message_id).state == "unknown"
+        assert [s["text"] for s in fake.sent] == parts[:2] and list(_parts(app, message_id)) == [0]
+        # the admin sees part 2 did not arrive (say) and resends: part 1 is never repeated
+        with write_session(app.engine) as session:
+            from ticketing.outbound.settle import resend
+
+            resend(session, message_id, "admin1", NOW)
+        assert outbox.deliver(app, message_id).state == "sent"
+        assert [s["text"] for s in fake.sent] == [parts[0], parts[1], *parts[1:]]
+        app.engine.dispose()
+
+
+def test_a_settle_racing_another_changes_nothing(tmp_path, monkeypatch):
+    """The row is read as `unknown`, but another admin settled it before this UPDATE: refused."""
+    from ticketing.errors import InvalidTransition
+    from ticketing.outbound import settle
+
+    with TelegramFake(base_time=NOW - timedelta(hours=1)) as fake:
+        app, _channel, message_id = _telegram_app(tmp_path, fake)
+        with write_session(app.engine) as session:
+            session.execute(sa.update(Message).where(Message.id == message_id).values(
+                delivery_state="sent", external_id="880001:999"))
+        stale = type("Row", (), {"id": message_id, "delivery_state": "unknown", "ticket_id": None})
+        monkeypatch.setattr(settle, "_settleable", lambda *_args: stale)
+        for action in (lambda s: settle.confirm_sent(s, message_id, "admin1", NOW, "other-id"),
+                       lambda s: settle.resend(s, message_id, "admin1", NOW)):
+            with pytest.raises(InvalidTransition), write_session(app.engine) as session:
+                action(session)
+        assert state_of(app, message_id) == ("sent", "880001:999") and fake.sent == []
+        app.engine.dispose()
