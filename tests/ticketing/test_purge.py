@@ -78,9 +78,10 @@ def _seed(engine, tmp_path: Path) -> tuple[int, int, Path]:
         session.add(Notification(key=f"escalation:{ticket.id}", kind="escalation", ticket_id=ticket.id,
                                  text=f"Tiket dari {OLD['name']}: {OLD['text']}", created_at=old_at))
         session.add(Quarantine(channel=CHANNEL, reason="update without an integer update_id",
-                               payload=json.dumps({"text": OLD["payload"]}), received_at=old_at))
-        session.add(WebhookDelivery(source=CHANNEL, body_sha256="0" * 64, payload=json.dumps({"t": OLD["hook"]}),
-                                    received_at=old_at, processed_at=old_at))
+                               payload=json.dumps({"from": {"id": int(OLD["id"])}, "text": OLD["payload"]}),
+                               received_at=old_at))
+        session.add(WebhookDelivery(source=CHANNEL, body_sha256="0" * 64, received_at=old_at, processed_at=old_at,
+                                    payload=json.dumps({"from": OLD["id"], "t": OLD["hook"]})))
         return ticket.id, tickets[NEW["id"]].id, stored
 
 
@@ -116,6 +117,13 @@ def test_purge_keeps_a_shared_file_and_leaves_no_purged_value_in_the_database_fi
     assert old_contact and new_contact and old_contact != new_contact
     engine.dispose()
     config = make_config(tmp_path, f"sqlite:///{db_file}")
+
+    exported = run_cli(config, "privacy", "export", "--contact", str(old_contact), user="kabid1")
+    assert exported.code == 0, exported.err
+    summary = exported.json()["summary"]
+    assert {k: summary[k] for k in ("tickets", "messages", "escalations", "notifications", "quarantined",
+                                    "webhooks")} == {"tickets": 1, "messages": 1, "escalations": 1,
+                                                     "notifications": 1, "quarantined": 1, "webhooks": 1}
 
     dry = run_cli(config, "privacy", "purge", "--older-than", "365", "--dry-run", user="kabid1")
     assert dry.code == 0, dry.err
