@@ -7,6 +7,7 @@ leaves this module; what leaves is `InboundMessage` and `StatusUpdate`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -31,6 +32,7 @@ from ticketing.privacy.redact import redact
 
 SERVICE_WINDOW = timedelta(hours=24)  # free-form replies only this long after the citizen's last message
 MAX_TEXT = 4096
+MEDIA_CHUNK = 65536  # bytes per read of a media download: memory stays at one chunk
 UNSUPPORTED_CODE = 131051
 # Error codes the office sees on a failed status, in its own words.
 FAILURE_REASONS = {
@@ -225,21 +227,33 @@ class WhatsAppCollector(MetaWebhookReceiver, Collector):
             raise unreadable_acceptance("WhatsApp send", response.status_code)
         return SendResult(wamid, data)
 
-    def download_media(self, media_id: str) -> tuple[bytes, str]:
-        """Fetch a media file through its id (two calls: metadata, then the file), size-limited."""
+    def download_media(self, media_id: str) -> tuple[Iterator[bytes], str]:
+        """A media file through its id (two calls: metadata, then the file) as a stream of chunks.
+
+        The size limit is checked against the metadata first and again while streaming, so a
+        file that is bigger than announced stops the download as soon as it passes the limit.
+        """
         now = datetime.now(UTC)
         meta = self._check(self.client.request("GET", self._path(media_id)), now, "WhatsApp media")
         size = int(meta.get("file_size") or 0)
-        if size > self.settings.max_media_bytes:
-            raise CollectorError(f"media {media_id} is {size} bytes, over the {self.settings.max_media_bytes} limit")
+        limit = self.settings.max_media_bytes
+        if size > limit:
+            raise CollectorError(f"media {media_id} is {size} bytes, over the {limit} limit")
         response = self.client.request("GET", meta["url"], stream=True)
         raise_for_status(response.status_code, response.headers, "", now, "WhatsApp media download")
-        data = b""
-        for chunk in response.iter_content(65536):
-            data += chunk
-            if len(data) > self.settings.max_media_bytes:
-                raise CollectorError(f"media {media_id} exceeds the {self.settings.max_media_bytes}-byte limit")
-        return data, str(meta.get("mime_type", ""))
+
+        def chunks() -> Iterator[bytes]:
+            received = 0
+            try:
+                for chunk in response.iter_content(MEDIA_CHUNK):
+                    received += len(chunk)
+                    if received > limit:
+                        raise CollectorError(f"media {media_id} exceeds the {limit}-byte limit")
+                    yield chunk
+            finally:
+                response.close()
+
+        return chunks(), str(meta.get("mime_type", ""))
 
     def check(self) -> str:
         now = datetime.now(UTC)
