@@ -54,6 +54,7 @@ class FakeServer:
         self._lock = threading.Lock()
         self._after_read: list[list] = []  # [request-line part, "drop"/"stall", seconds, requests to let pass]
         self._released = threading.Event()
+        self._answers: list[tuple[str, Response]] = []  # (request-line part, answer given instead)
         fake = self
 
         class _RequestHandler(BaseHTTPRequestHandler):
@@ -70,7 +71,9 @@ class FakeServer:
                     response = fake.handler(request)
                 except Exception as exc:  # a bug in the fake must show, not hang the client
                     response = Response(500, {"error": f"fake server bug: {exc!r}"})
-                fault = fake._take_fault(f"{self.command} {parts.path}")
+                line = f"{self.command} {parts.path}"
+                response = fake._take_answer(line) or response
+                fault = fake._take_fault(line)
                 if fault is not None:  # the request was read and handled: the answer never arrives
                     mode, seconds = fault
                     if mode == "stall":
@@ -114,6 +117,20 @@ class FakeServer:
         assert mode in ("drop", "stall")
         with self._lock:
             self._after_read.append([path_contains, mode, seconds, after])
+
+    def replace_next_answer(self, path_contains: str, response: Response) -> None:
+        """The next request whose "METHOD /path" contains `path_contains` is handled as usual (a
+        send is recorded as accepted) but answered with `response` (no id, not JSON, ...)."""
+        with self._lock:
+            self._answers.append((path_contains, response))
+
+    def _take_answer(self, line: str) -> Response | None:
+        with self._lock:
+            for index, (part, response) in enumerate(self._answers):
+                if part in line:
+                    del self._answers[index]
+                    return response
+        return None
 
     def _take_fault(self, line: str) -> tuple[str, float] | None:
         with self._lock:

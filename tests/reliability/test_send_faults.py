@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from tests.cli_helpers import make_config, run_cli
 from tests.conftest import PINNED_NOW
 from tests.fakes import whatsapp as wa
+from tests.fakes.base import Response
 from tests.fakes.graph_api import PAGE_ID, FacebookFake
 from tests.fakes.mail import SmtpSink
 from tests.fakes.telegram import TelegramFake
@@ -297,3 +298,28 @@ def test_a_settle_racing_another_changes_nothing(tmp_path, monkeypatch):
                 action(session)
         assert state_of(app, message_id) == ("sent", "880001:999") and fake.sent == []
         app.engine.dispose()
+
+
+ACCEPTED_WITHOUT_ID = {
+    "telegram": Response(200, {"ok": True, "result": {"chat": {"id": 1}}}),
+    "facebook": Response(200, {"recipient_id": "123"}),
+    "x": Response(201, {"data": {"text": "ok"}}),
+    "whatsapp": Response(200, {"messaging_product": "whatsapp", "messages": []}),
+}
+NOT_JSON = Response(200, raw=b"<html>OK</html>", content_type="text/html")
+
+
+@pytest.mark.parametrize("answer_kind", ["no id", "not json"])
+def test_an_acceptance_without_an_id_is_unknown(channel, answer_kind, tmp_path):
+    """The channel took the reply (2xx) but its answer names no message id, or cannot be read."""
+    kind = channel.config["type"] if channel.config["type"] != "email" else None
+    if kind is None:
+        pytest.skip("SMTP: the Message-ID is ours, an accepted mail always has its id")
+    app = App(_settings(f"sqlite:///{tmp_path / 'aduan.db'}", channel), environ=channel.env, now=NOW)
+    message_id = answer(app, citizen_message(app, channel))
+    channel.fake.server.replace_next_answer(channel.fault_path,
+                                            ACCEPTED_WITHOUT_ID[kind] if answer_kind == "no id" else NOT_JSON)
+    outcome = outbox.deliver(app, message_id)
+    assert outcome.state == "unknown", outcome
+    assert channel.copies() == 1 and state_of(app, message_id)[0] == "unknown"
+    app.engine.dispose()
