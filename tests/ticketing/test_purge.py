@@ -142,6 +142,11 @@ def test_purge_keeps_a_shared_file_and_leaves_no_purged_value_in_the_database_fi
     assert _survivors(blob, _purged_values(NEW)) == _purged_values(NEW)  # what stays, stays
 
     engine = open_database(f"sqlite:///{db_file}", auto_upgrade=True)
+    with engine.connect() as conn:  # the user id survives only inside the dedupe key, nowhere else
+        for table, column in (("ticket", "thread_key"), ("message", "thread_key"), ("message", "author_id")):
+            found = conn.execute(sa.text(f"SELECT count(*) FROM {table} WHERE {column} LIKE :v"),
+                                 {"v": f"%{OLD['id']}%"}).scalar()
+            assert found == 0, (table, column)
     with read_session(engine) as session:
         assert session.get(Contact, old_contact) is None and session.get(Contact, new_contact) is not None
         assert session.exec(select(ContactHandle.contact_id)).all() == [new_contact]
@@ -163,4 +168,19 @@ def test_purge_keeps_a_shared_file_and_leaves_no_purged_value_in_the_database_fi
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM contact")).scalar() == 0
         assert conn.execute(sa.text("SELECT count(*) FROM ticket")).scalar() == 2  # recap rows stay
+    engine.dispose()
+
+
+def test_a_file_a_row_still_uses_is_not_unlinked(tmp_path):
+    """Files are deleted after the purge's commit; one that a row refers to by then (the same
+    content arrived again meanwhile) is kept."""
+    from ticketing.privacy.purge import remove_files
+
+    engine = open_database(f"sqlite:///{tmp_path / 'aduan.db'}", auto_upgrade=True)
+    _old_id, _new_id, stored = _seed(engine, tmp_path)
+    unused = tmp_path / "attachments" / "ab" / ("ab" * 32)
+    unused.parent.mkdir(parents=True, exist_ok=True)
+    unused.write_bytes(b"nobody refers to this")
+    assert remove_files(engine, [str(stored), str(unused), str(tmp_path / "gone")]) == 1
+    assert stored.exists() and not unused.exists()
     engine.dispose()
