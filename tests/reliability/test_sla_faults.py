@@ -18,6 +18,7 @@ from tests.fakes.echo_channel import EchoServer, seed_ticket
 from tests.fakes.telegram import TOKEN_ENV, TelegramFake
 from tests.test_worker import Workers, app_for, rurl, ticket  # noqa: F401  (rurl is a fixture)
 from ticketing.background import jobs
+from ticketing.config import NotificationSettings
 from ticketing.store.db import write_session
 from ticketing.store.models import Ticket
 
@@ -39,7 +40,7 @@ def test_row3_worker_killed_in_the_sla_job_gives_exactly_one_breach_notice(tmp_p
                              notifications=notifications)
         workers = Workers(config, rurl)
         app = app_for(db_url, rurl, echo)
-        app.settings.notifications = notifications
+        app.settings.notifications = NotificationSettings.model_validate(notifications)
         app.environ = group_chat.env()
         try:
             ticket_id = seed_ticket(app, datetime.now(UTC) - timedelta(days=10))
