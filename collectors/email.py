@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -36,9 +34,13 @@ from ticketing.contract import (
     SendResult,
 )
 from ticketing.privacy.redact import redact
+from ticketing.store.attachments import store_bytes
 
 DEFAULT_PORTS = {"imap": {"ssl": 993, "starttls": 143, "none": 143}, "smtp": {"ssl": 465, "starttls": 587, "none": 25}}
 DATE_SKEW = timedelta(minutes=10)  # a Date header later than the server's receipt by more than this is not trusted
+# Mails fetched in one IMAP FETCH at most (one mail alone may be larger, up to max_message_bytes):
+# a batch of 50 mails of 30 MB is read, parsed and written to disk a few at a time.
+FETCH_BUDGET_BYTES = 64_000_000
 MAX_QUARANTINE_BYTES = 1_000_000  # the unreadable mail is kept (capped) for an operator to look at
 Security = Literal["ssl", "starttls", "none"]
 
@@ -139,15 +141,37 @@ class EmailCollector(Collector):
                 state[folder] = FolderCursor(uidvalidity, take[-1] if take else last)
         return Batch(messages, EmailCursor(state), quarantined, more=more, reads=reads)
 
-    def _read(self, imap: ImapSession, uids: list[int]) -> list[FetchedMail]:
+    def _read(self, imap: ImapSession, uids: list[int]) -> Iterator[FetchedMail]:
+        """The mails of `uids` in order, fetched in groups of at most `FETCH_BUDGET_BYTES`.
+
+        Each group is converted (attachments written to disk) before the next is fetched, so
+        one batch never holds all its mails, or all their attachments, in memory at once.
+        """
         if not uids:
-            return []
+            return
         sizes = imap.sizes(uids)
         limit = self.settings.max_message_bytes
-        small = [u for u in uids if sizes.get(u, 0) <= limit]
-        large = [u for u in uids if sizes.get(u, 0) > limit]
-        found = {m.uid: m for m in imap.fetch(small)}
-        found.update({m.uid: m for m in imap.fetch(large, headers_only=True)})
+        group: list[int] = []
+        total = 0
+        for uid in uids:
+            size = sizes.get(uid, 0)
+            if size > limit:
+                yield from self._fetch_group(imap, group)
+                group, total = [], 0
+                yield from imap.fetch([uid], headers_only=True)
+                continue
+            if group and total + size > FETCH_BUDGET_BYTES:
+                yield from self._fetch_group(imap, group)
+                group, total = [], 0
+            group.append(uid)
+            total += size
+        yield from self._fetch_group(imap, group)
+
+    @staticmethod
+    def _fetch_group(imap: ImapSession, uids: list[int]) -> list[FetchedMail]:
+        if not uids:
+            return []
+        found = {m.uid: m for m in imap.fetch(uids)}
         return [found[u] for u in uids if u in found]
 
     def _convert(self, folder: str, uidvalidity: int, mail: FetchedMail) -> InboundMessage | QuarantinedItem:
@@ -234,7 +258,7 @@ class EmailCollector(Collector):
         elif not self.settings.attachments_dir:
             reason = "penyimpanan lampiran tidak diatur (attachments_dir)"
         else:
-            path = store_file(Path(self.settings.attachments_dir), digest, part.data)
+            path = store_bytes(self.settings.attachments_dir, part.data).path
         if reason:
             flags.append("attachment_skipped")
         return Attachment(part.filename, kind, len(part.data), digest, path, reason, sensitive=sensitive)
@@ -264,15 +288,3 @@ class EmailCollector(Collector):
 
 def uid_label(folder: str, uidvalidity: int, uid: int) -> str:
     return f"{folder}/{uidvalidity}/{uid}"
-
-
-def store_file(directory: Path, digest: str, data: bytes) -> str:
-    """Content-addressed: the same file twice is stored once, and no sender-chosen name touches the disk."""
-    target = directory / digest[:2] / digest
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    return str(target.resolve())

@@ -18,6 +18,7 @@ from collectors.graph import GraphClient, GraphCollector, GraphSettings, Pager
 from collectors.graph_attachments import attachments_of, text_or_placeholder
 from collectors.graph_items import Harvest, dated_items, edge_items, item_id, item_text, item_time
 from collectors.graph_marks import Watermark
+from collectors.http import unreadable_acceptance
 from ticketing.contract import (
     Batch,
     CollectorError,
@@ -161,7 +162,7 @@ def send_direct(client: GraphClient, *, page_id: str, conversation_id: str, own:
     result = client.post(f"{page_id}/messages", form)
     message_id = result.get("message_id")
     if not message_id:
-        raise CollectorError(f"{app_name}: the Send API answered without a message_id")
+        raise unreadable_acceptance(f"{app_name} Send API", 200)
     return SendResult(str(message_id), result)
 
 
@@ -333,7 +334,7 @@ class FacebookCollector(GraphCollector):
         target = top_comment or thread  # a reply goes under the top-level comment; a visitor post gets a comment
         result = self.client.post(f"{target}/comments", {"message": outbound.text})
         if not result.get("id"):
-            raise CollectorError(f"channel {self.name}: Graph answered the comment without an id")
+            raise unreadable_acceptance(f"channel {self.name}: comment", 200)
         return SendResult(str(result["id"]), result)
 
     def parse_webhook(self, payload: Any):

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from collectors.graph_errors import GraphUsage, classify_graph_error, parse_usage
+from collectors.http import network_failure, unreadable_acceptance
 from collectors.meta_webhook import MetaWebhookReceiver
 from ticketing.clock import Clock
 from ticketing.config import Secret
@@ -230,12 +231,14 @@ class GraphClient:
             result = self.graph.request(path, args=args, post_args=post_args)
         except facebook.GraphAPIError as exc:
             error = exc.result.get("error") if isinstance(exc.result, dict) else exc.result
+            if post_args is not None and 200 <= self._last_status < 300 and not isinstance(error, dict):
+                raise unreadable_acceptance(f"{self.what}: Graph", self._last_status) from None
             raise classify_graph_error(error, self._last_status, self._last_headers, now, self.what) from None
-        except requests.Timeout as exc:
-            raise TransientError(f"{self.what}: timeout talking to Graph: {redact(exc)}") from None
-        except requests.RequestException as exc:
-            raise TransientError(f"{self.what}: cannot reach Graph: {redact(exc)}") from None
+        except requests.RequestException as exc:  # a POST is a send: after it left, it may have arrived
+            raise network_failure(exc, f"{self.what}: Graph", delivers=post_args is not None) from None
         except (KeyError, ValueError) as exc:  # no content-type, or a body that is not JSON
+            if post_args is not None and 200 <= self._last_status < 300:
+                raise unreadable_acceptance(f"{self.what}: Graph", self._last_status) from None
             raise TransientError(f"{self.what}: unreadable Graph response (HTTP {self._last_status}): "
                                  f"{redact(exc)}") from None
         finally:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from ticketing.contract import AuthExpired, CollectorError, RateLimited, TransientError
+from ticketing.contract import AuthExpired, CollectorError, DeliveryUnknown, RateLimited, TransientError
 from ticketing.privacy.redact import redact
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read: a hung API must not hold the cron run
@@ -58,6 +58,43 @@ def raise_for_status(status: int, headers: Mapping[str, str], body: str, now: da
     raise CollectorError(f"{what}: HTTP {status}: {snippet}")
 
 
+def reached_channel(exc: BaseException) -> bool:
+    """Whether a requests failure happened after the request may have reached the channel.
+
+    Before: the connection was never made (refused, DNS, connect timeout, TLS handshake) or the
+    URL was unusable. After (or cannot tell): a read timeout, a connection dropped while we
+    waited for the answer, a body cut short. Unknown kinds count as after: guessing "before"
+    would resend a reply the citizen may already have.
+    """
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError, requests.exceptions.InvalidURL,
+                        requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                        requests.exceptions.ProxyError)):
+        return False
+    if isinstance(exc, requests.ConnectionError):
+        for arg in exc.args:
+            reason = getattr(arg, "reason", arg)
+            if isinstance(reason, (NewConnectionError, ConnectTimeoutError)):
+                return False
+    return True
+
+
+def network_failure(exc: BaseException, what: str, delivers: bool) -> CollectorError:
+    """The error for a failed HTTP call: retry-safe unless a reply may have gone out."""
+    if delivers and reached_channel(exc):
+        return DeliveryUnknown(f"{what}: the connection failed after the reply was sent "
+                               f"({type(exc).__name__}); it may have arrived: {redact(exc)}")
+    return TransientError(f"{what}: {type(exc).__name__}: {redact(exc)}")
+
+
+def unreadable_acceptance(what: str, status: int) -> DeliveryUnknown:
+    """A 2xx answer to a send that cannot be read, or names no id: accepted, maybe delivered."""
+    return DeliveryUnknown(f"{what}: the channel answered HTTP {status} but the answer names no message id; "
+                           "the reply may have arrived")
+
+
 class HttpClient:
     """A requests session bound to one channel's base URL. Constructing it does no I/O."""
 
@@ -80,17 +117,19 @@ class HttpClient:
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
 
-    def request(self, method: str, path: str, **kwargs: Any):
-        """Send a request; network failures become TransientError with the URL redacted."""
+    def request(self, method: str, path: str, delivers: bool = False, **kwargs: Any):
+        """Send a request; network failures are classified by `network_failure`, the URL redacted.
+
+        `delivers=True` marks a call that hands a reply to the channel: a failure after the
+        request may have reached it is then `DeliveryUnknown`, never a retry-safe error.
+        """
         import requests
 
         kwargs.setdefault("timeout", self.timeout)
         try:
             return self.session.request(method, self.url(path), **kwargs)
-        except requests.Timeout as exc:
-            raise TransientError(f"timeout talking to {redact(self.base_url)}: {redact(exc)}") from None
         except requests.RequestException as exc:
-            raise TransientError(f"cannot reach {redact(self.base_url)}: {redact(exc)}") from None
+            raise network_failure(exc, f"talking to {redact(self.base_url)}", delivers) from None
 
     def close(self) -> None:
         if self._session is not None:

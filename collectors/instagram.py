@@ -17,9 +17,9 @@ from collectors.facebook import ConversationReader, finish, send_direct
 from collectors.graph import GraphCollector, GraphSettings
 from collectors.graph_items import Harvest, dated_items, edge_items, item_id, item_text, item_time
 from collectors.graph_marks import Watermark
+from collectors.http import unreadable_acceptance
 from ticketing.contract import (
     Batch,
-    CollectorError,
     InboundMessage,
     OutboundMessage,
     PayloadError,
@@ -188,7 +188,7 @@ class InstagramCollector(GraphCollector):
                               f"maksimal {COMMENT_TEXT_LIMIT}.")
         result = self.client.post(f"{top_comment}/replies", {"message": outbound.text})
         if not result.get("id"):
-            raise CollectorError(f"channel {self.name}: Graph answered the comment reply without an id")
+            raise unreadable_acceptance(f"channel {self.name}: comment reply", 200)
         return SendResult(str(result["id"]), result)
 
     def parse_webhook(self, payload: Any):

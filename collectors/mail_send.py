@@ -9,6 +9,7 @@ would raise on CR/LF; we never let it get that far).
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from collections.abc import Iterable
@@ -20,7 +21,14 @@ from collectors.imap_client import tls_context
 from collectors.mail_auto import AUTOMATIC_SENDER
 from collectors.mail_text import clean_header, strip_reply_prefixes
 from ticketing.clock import OFFICE_TZ
-from ticketing.contract import AuthExpired, CollectorError, OutboundMessage, SendRefused, TransientError
+from ticketing.contract import (
+    AuthExpired,
+    CollectorError,
+    DeliveryUnknown,
+    OutboundMessage,
+    SendRefused,
+    TransientError,
+)
 from ticketing.privacy.redact import redact
 
 MAX_REFERENCES = 11  # the root plus the last ten: long threads must not grow the header without bound
@@ -103,20 +111,72 @@ def _smtp_error(exc: smtplib.SMTPResponseException, what: str, stage: str) -> Co
     return TransientError(message) if 400 <= exc.smtp_code < 500 else CollectorError(message)
 
 
+class _DataEndTracking:
+    """Remembers when the end-of-data marker left: from then on the server may have taken the mail."""
+
+    data_ended = False
+
+    def send(self, s):  # smtplib's one write path; DATA's body is the only write ending in CRLF.CRLF
+        super().send(s)  # type: ignore[misc]
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.data_ended = True
+
+
+class _SMTP(_DataEndTracking, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_DataEndTracking, smtplib.SMTP_SSL):
+    pass
+
+
 def smtp_send(msg: EmailMessage, *, host: str, port: int, security: str, username: str | None,
               password: str | None, timeout: float, ca_file: str | None, what: str) -> None:
-    """Hand one mail to the SMTP server; errors are classified so the outbox retries only what may succeed."""
+    """Hand one mail to the SMTP server; errors are classified so the outbox retries only what may succeed.
+
+    A connection lost or timed out after the end of DATA, before the server's answer, may have
+    delivered the mail: `DeliveryUnknown`. A failure after the 250 (at QUIT) changes nothing.
+    """
+    smtp = None
     try:
         if security == "ssl":
-            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=tls_context(ca_file))
+            smtp = _SMTPSSL(host, port, timeout=timeout, context=tls_context(ca_file))
         else:
-            smtp = smtplib.SMTP(host, port, timeout=timeout)
-        with smtp:
-            if security == "starttls":
-                smtp.starttls(context=tls_context(ca_file))
-            if username and password:
-                smtp.login(username, password)
-            smtp.send_message(msg)
+            smtp = _SMTP(host, port, timeout=timeout)
+        if security == "starttls":
+            smtp.starttls(context=tls_context(ca_file))
+        if username and password:
+            smtp.login(username, password)
+        smtp.send_message(msg)
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        if smtp is not None and smtp.data_ended and not isinstance(exc, smtplib.SMTPResponseException):
+            _close(smtp)
+            raise DeliveryUnknown(f"{what}: SMTP connection lost after the mail was handed over, before the "
+                                  f"server answered ({type(exc).__name__}); it may have been delivered") from None
+        _close(smtp)
+        _classify(exc, what, host, port, username)
+    except Exception as exc:
+        _close(smtp)
+        _classify(exc, what, host, port, username)
+    else:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass  # the server already said 250: the mail is accepted
+        finally:
+            _close(smtp)
+
+
+def _close(smtp) -> None:
+    if smtp is not None:
+        with contextlib.suppress(OSError):
+            smtp.close()
+
+
+def _classify(exc: BaseException, what: str, host: str, port: int, username: str | None) -> None:
+    """Raise the error-tree member for an SMTP failure before the end of DATA (or a refusal after it)."""
+    try:
+        raise exc
     except smtplib.SMTPAuthenticationError as exc:
         raise AuthExpired(f"{what}: SMTP login for {username} rejected ({exc.smtp_code})") from None
     except smtplib.SMTPRecipientsRefused as exc:

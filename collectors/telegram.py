@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from collectors.http import DEFAULT_TIMEOUT, HttpClient, raise_for_status
+from collectors.http import DEFAULT_TIMEOUT, HttpClient, raise_for_status, unreadable_acceptance
 from collectors.telegram_media import MediaFetcher
 from collectors.telegram_update import SERVICE_KEYS, person_name, read_message, reply_target, thread_and_ids
 from ticketing.clock import Clock
@@ -58,6 +58,7 @@ class TelegramSettings(BaseModel):
     bot_token_env: str
     page_size: int = Field(default=100, ge=1, le=100)
     poll_timeout: int = Field(default=0, ge=0, le=50)  # 0: short polling, right for cron
+    timeout_seconds: float = Field(default=DEFAULT_TIMEOUT[1], gt=0, le=300)  # read timeout, beyond a long poll
     allowed_updates: list[str] = Field(default_factory=lambda: [
         "message", "edited_message", "business_message", "edited_business_message"])
     bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{3,64}$")  # `/cmd@this_bot`
@@ -146,24 +147,32 @@ class TelegramCollector(Collector):
     @property
     def http(self) -> HttpClient:
         if self._http is None:
-            connect, read = DEFAULT_TIMEOUT
+            connect = DEFAULT_TIMEOUT[0]
             # a long poll holds the request open for poll_timeout seconds: read longer than that
-            self._http = HttpClient(self._base_url(), timeout=(connect, max(read, self.settings.poll_timeout + 10)))
+            read = self.settings.timeout_seconds + self.settings.poll_timeout
+            self._http = HttpClient(self._base_url(), timeout=(connect, read))
         return self._http
 
     def close(self) -> None:
         if self._http is not None:
             self._http.close()
 
-    def call(self, method: str, payload: Mapping[str, Any] | None = None) -> Any:
-        """POST one Bot API method with a JSON body; return `result` or raise a typed error."""
-        response = self.http.request("POST", f"bot{self.token()}/{method}", json=dict(payload or {}))
+    def call(self, method: str, payload: Mapping[str, Any] | None = None, delivers: bool = False) -> Any:
+        """POST one Bot API method with a JSON body; return `result` or raise a typed error.
+
+        `delivers` marks sendMessage: a failure after the request may have reached Telegram,
+        or a 2xx answer that cannot be read, is then `DeliveryUnknown`.
+        """
+        response = self.http.request("POST", f"bot{self.token()}/{method}", delivers=delivers,
+                                     json=dict(payload or {}))
         try:
             body = response.json()
         except ValueError:
             body = None
         if isinstance(body, Mapping) and body.get("ok") is True:
             return body.get("result")
+        if delivers and 200 <= response.status_code < 300:
+            raise unreadable_acceptance(f"telegram {method}", response.status_code)
         self._raise(method, response.status_code, response.headers, body, response.text)
         raise CollectorError(f"telegram {method}: unexpected answer (HTTP {response.status_code})")
 
@@ -311,27 +320,37 @@ class TelegramCollector(Collector):
         The chat comes from the thread (a group's thread is one citizen in that group, so the
         answer goes to the group, under the citizen's message); a business chat is answered
         through its business connection. The external id of the first part is returned in the
-        form `fetch` uses, so a reply seen again later is recognised as already stored.
+        form `fetch` uses, so a reply seen again later is recognised as already stored. Each part is
+        reported to the outbox as soon as Telegram accepts it, and parts an earlier attempt got
+        through are skipped: a retry after a failed second part never repeats the first.
         """
         business, chat_id, reply_to = reply_target(outbound.thread_key or str(outbound.recipient_id or ""),
                                                    outbound.in_reply_to)
+        prefix = f"biz:{business}:" if business else ""
+        ids: list[str] = []
+        accepted: datetime | None = None
         sent: list[Any] = []
-        for part in split_text(outbound.text):
+        for index, part in enumerate(split_text(outbound.text)):
+            if index in outbound.parts_done:
+                ids.append(outbound.parts_done[index])
+                continue
             payload: dict[str, Any] = {"chat_id": chat_id, "text": part}
             if business:
                 payload["business_connection_id"] = business
             if reply_to is not None:
                 payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-            sent.append(self.call("sendMessage", payload))
-        first = sent[0]
-        if not isinstance(first, Mapping) or not isinstance(first.get("message_id"), int):
-            raise CollectorError("telegram sendMessage: the answer has no message_id")
-        chat = first.get("chat") if isinstance(first.get("chat"), Mapping) else {"id": chat_id}
-        prefix = f"biz:{business}:" if business else ""
-        date = first.get("date")
-        accepted = datetime.fromtimestamp(date, UTC) if isinstance(date, int) and date > 0 else None
-        return SendResult(external_id=f"{prefix}{chat.get('id', chat_id)}:{first['message_id']}", raw=sent,
-                          accepted_at=accepted)
+            result = self.call("sendMessage", payload, delivers=True)
+            if not isinstance(result, Mapping) or isinstance(result.get("message_id"), bool) \
+                    or not isinstance(result.get("message_id"), int):
+                raise unreadable_acceptance("telegram sendMessage", 200)
+            chat = result.get("chat") if isinstance(result.get("chat"), Mapping) else {"id": chat_id}
+            ids.append(f"{prefix}{chat.get('id', chat_id)}:{result['message_id']}")
+            outbound.part_accepted(index, ids[-1])
+            sent.append(result)
+            date = result.get("date")
+            if accepted is None and isinstance(date, int) and date > 0:
+                accepted = datetime.fromtimestamp(date, UTC)  # the channel's acceptance time answers the ticket
+        return SendResult(external_id=ids[0], raw=sent, accepted_at=accepted)
 
     def check(self) -> str:
         me = self.call("getMe")

@@ -8,12 +8,13 @@ leaves this module; what leaves is `InboundMessage` and `StatusUpdate`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from collectors.http import HttpClient, raise_for_status
+from collectors.http import DEFAULT_TIMEOUT, HttpClient, raise_for_status, unreadable_acceptance
 from collectors.meta_events import Unreadable, as_dict, as_list, epoch_instant, text_of
 from collectors.meta_webhook import MetaWebhookReceiver
 from ticketing.config import secret_from_env
@@ -34,6 +35,7 @@ from ticketing.privacy.redact import redact
 
 SERVICE_WINDOW = timedelta(hours=24)  # free-form replies only this long after the citizen's last message
 MAX_TEXT = 4096
+MEDIA_CHUNK = 65536  # bytes per read of a media download: memory stays at one chunk
 UNSUPPORTED_CODE = 131051
 # Error codes the office sees on a failed status, in its own words.
 FAILURE_REASONS = {
@@ -58,6 +60,7 @@ class WhatsAppSettings(BaseModel):
     app_secret_env: str
     verify_token_env: str
     max_media_bytes: int = 16_000_000
+    timeout_seconds: float = Field(default=DEFAULT_TIMEOUT[1], gt=0, le=300)  # read timeout of each call
     attachments_dir: str = "attachments"
 
 
@@ -266,7 +269,9 @@ class WhatsAppCollector(MetaWebhookReceiver, Collector):
     def client(self) -> HttpClient:
         if self._client is None:
             token = secret_from_env(self.settings.model_dump(), "access_token_env", self.name, self.env)
-            self._client = HttpClient(self.settings.base_url, headers={"Authorization": f"Bearer {token.get()}"})
+            timeout = (DEFAULT_TIMEOUT[0], self.settings.timeout_seconds)
+            self._client = HttpClient(self.settings.base_url, timeout=timeout,
+                                      headers={"Authorization": f"Bearer {token.get()}"})
         return self._client
 
     def _path(self, tail: str) -> str:
@@ -312,28 +317,44 @@ class WhatsAppCollector(MetaWebhookReceiver, Collector):
                                 "type": "text", "text": {"body": outbound.text, "preview_url": False}}
         if outbound.in_reply_to:
             body["context"] = {"message_id": outbound.in_reply_to}
-        response = self.client.request("POST", self._path(f"{self.settings.phone_number_id}/messages"), json=body)
+        response = self.client.request("POST", self._path(f"{self.settings.phone_number_id}/messages"),
+                                       delivers=True, json=body)
         data = self._check(response, now, "WhatsApp send")
         try:
-            return SendResult(str(data["messages"][0]["id"]), data)
+            wamid = data["messages"][0]["id"]
         except (KeyError, IndexError, TypeError):
-            raise CollectorError("WhatsApp send: the response carried no message id") from None
+            wamid = None
+        if not isinstance(wamid, str) or not wamid:
+            raise unreadable_acceptance("WhatsApp send", response.status_code)
+        return SendResult(wamid, data)
 
-    def download_media(self, media_id: str) -> tuple[bytes, str]:
-        """Fetch a media file through its id (two calls: metadata, then the file), size-limited."""
+    def download_media(self, media_id: str) -> tuple[Iterator[bytes], str]:
+        """A media file through its id (two calls: metadata, then the file) as a stream of chunks.
+
+        The size limit is checked against the metadata first and again while streaming, so a
+        file that is bigger than announced stops the download as soon as it passes the limit.
+        """
         now = datetime.now(UTC)
         meta = self._check(self.client.request("GET", self._path(media_id)), now, "WhatsApp media")
         size = int(meta.get("file_size") or 0)
-        if size > self.settings.max_media_bytes:
-            raise CollectorError(f"media {media_id} is {size} bytes, over the {self.settings.max_media_bytes} limit")
+        limit = self.settings.max_media_bytes
+        if size > limit:
+            raise CollectorError(f"media {media_id} is {size} bytes, over the {limit} limit")
         response = self.client.request("GET", meta["url"], stream=True)
         raise_for_status(response.status_code, response.headers, "", now, "WhatsApp media download")
-        data = b""
-        for chunk in response.iter_content(65536):
-            data += chunk
-            if len(data) > self.settings.max_media_bytes:
-                raise CollectorError(f"media {media_id} exceeds the {self.settings.max_media_bytes}-byte limit")
-        return data, str(meta.get("mime_type", ""))
+
+        def chunks() -> Iterator[bytes]:
+            received = 0
+            try:
+                for chunk in response.iter_content(MEDIA_CHUNK):
+                    received += len(chunk)
+                    if received > limit:
+                        raise CollectorError(f"media {media_id} exceeds the {limit}-byte limit")
+                    yield chunk
+            finally:
+                response.close()
+
+        return chunks(), str(meta.get("mime_type", ""))
 
     def check(self) -> str:
         now = datetime.now(UTC)

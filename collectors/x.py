@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
+from collectors.http import network_failure, unreadable_acceptance
 from collectors.x_config import OAUTH1_KEYS, XCursor, XSettings
 from collectors.x_payload import (
     USER_FIELDS,
@@ -102,8 +103,12 @@ class XCollector(Collector):
             self._client_obj = client
         return self._client_obj
 
-    def _call(self, what: str, method: str, **kwargs: Any) -> dict[str, Any]:
-        """Call one tweepy method; every failure leaves as a collector error with secrets scrubbed."""
+    def _call(self, what: str, method: str, delivers: bool = False, **kwargs: Any) -> dict[str, Any]:
+        """Call one tweepy method; every failure leaves as a collector error with secrets scrubbed.
+
+        `delivers` marks a send: a failure after the request may have reached X, or an answer
+        that cannot be read, is `DeliveryUnknown` (X takes no idempotency key).
+        """
         import requests
         import tweepy
 
@@ -111,11 +116,15 @@ class XCollector(Collector):
             result = getattr(self._client(), method)(**kwargs)
         except tweepy.TweepyException as exc:
             raise translate_error(exc, what, self.clock()) from None
-        except requests.Timeout as exc:
-            raise TransientError(f"X: waktu habis saat {what}: {redact(exc)}") from None
-        except (requests.RequestException, ValueError) as exc:
+        except requests.RequestException as exc:
+            raise network_failure(exc, f"X: {what}", delivers) from None
+        except ValueError as exc:
+            if delivers:
+                raise unreadable_acceptance(f"X: {what}", 200) from None
             raise TransientError(f"X: gagal {what}: {redact(exc)}") from None
         if not isinstance(result, dict):
+            if delivers:
+                raise unreadable_acceptance(f"X: {what}", 200)
             raise TransientError(f"X: jawaban tak terduga saat {what} (bukan objek JSON)")
         return result
 
@@ -183,8 +192,8 @@ class XCollector(Collector):
             raise SendRefused("X hanya mengizinkan balasan otomatis ke postingan yang menyebut (mention) akun "
                               "kantor; postingan ini tidak menyebut akun kantor. Balas lewat DM.")
         try:
-            result = self._call("mengirim balasan", "create_tweet", text=outbound.text, in_reply_to_tweet_id=target,
-                                user_auth=self._oauth1)
+            result = self._call("mengirim balasan", "create_tweet", delivers=True, text=outbound.text,
+                                in_reply_to_tweet_id=target, user_auth=self._oauth1)
         except ForbiddenError as exc:
             raise SendRefused(f"X menolak balasan publik ini; kirim lewat DM. ({exc})") from None
         data = result.get("data") or {}
@@ -223,8 +232,8 @@ class XCollector(Collector):
         else:
             raise SendRefused("Percakapan DM X tidak dikenal: tidak ada dm_conversation_id atau ID penerima.")
         try:
-            result = self._call("mengirim DM", "create_direct_message", text=outbound.text, user_auth=self._oauth1,
-                                **target)
+            result = self._call("mengirim DM", "create_direct_message", delivers=True, text=outbound.text,
+                                user_auth=self._oauth1, **target)
         except ForbiddenError as exc:
             raise SendRefused(f"X menolak DM ini (penerima mungkin menutup DM dari akun kantor). ({exc})") from None
         data = result.get("data") or {}
@@ -233,8 +242,7 @@ class XCollector(Collector):
     @staticmethod
     def _sent(external_id: Any, raw: dict[str, Any]) -> SendResult:
         if not external_id:
-            raise CollectorError("X menerima balasan tetapi tidak mengembalikan ID; periksa di X sebelum mengirim "
-                                 "ulang")
+            raise unreadable_acceptance("X", 200)
         return SendResult(external_id=str(external_id), raw=raw)
 
     def check(self) -> str:

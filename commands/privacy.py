@@ -1,9 +1,10 @@
 """`aduan privacy purge --older-than DAYS [--dry-run]`: the retention period of personal data;
 `aduan privacy export --contact ID [--output PATH]`: a citizen's access request (ticketing.privacy.subject_export).
 
-Supervisor only. Message bodies, raw payloads, earlier revisions, attachment files and summaries
-of tickets closed or dismissed more than DAYS ago are removed; the ticket rows stay, so daily and
-monthly recap figures do not change. Every purged ticket gets an audit event.
+Supervisor only. The personal data of tickets closed or dismissed more than DAYS ago is removed
+(ticketing.privacy.purge: bodies, names, handles, notes, answers, payloads, notification texts,
+files no other ticket uses, contacts nothing else refers to) and printed by kind; the ticket rows
+stay, so daily and monthly recap figures do not change. Every purged ticket gets an audit event.
 """
 
 from __future__ import annotations
@@ -16,27 +17,23 @@ privacy_app = typer.Typer(help="Data pribadi: masa retensi, penghapusan isi pesa
                           no_args_is_help=True)
 
 SUMMARY = {
-    "id": ("{mode}{tickets} tiket (ditutup/selesai sebelum {cutoff}): {messages} pesan, {revisions} revisi, "
-           "{attachments} lampiran, {webhook_payloads} payload webhook"),
-    "en": ("{mode}{tickets} tickets (closed before {cutoff}): {messages} messages, {revisions} revisions, "
-           "{attachments} attachments, {webhook_payloads} webhook payloads"),
+    "id": "{mode}{tickets} tiket (ditutup/selesai sebelum {cutoff}):",
+    "en": "{mode}{tickets} tickets (closed before {cutoff}):",
+}
+KIND_LABELS = {  # what was removed, by kind, in the order printed
+    "id": {"messages": "isi pesan", "names": "nama/akun/ID pengirim", "revisions": "revisi", "notes": "catatan petugas",
+           "escalations": "catatan eskalasi dan jawaban bidang", "attachments": "lampiran",
+           "notifications": "teks notifikasi", "contacts": "kontak", "handles": "akun kanal kontak",
+           "quarantine_payloads": "payload karantina", "webhook_payloads": "payload webhook",
+           "files_removed": "berkas dihapus", "shared_files": "berkas dipertahankan (masih dipakai tiket lain)"},
+    "en": {"messages": "message bodies", "names": "sender names/handles/ids", "revisions": "revisions",
+           "notes": "staff notes", "escalations": "escalation notes and answers", "attachments": "attachments",
+           "notifications": "notification texts", "contacts": "contacts", "handles": "contact handles",
+           "quarantine_payloads": "quarantine payloads", "webhook_payloads": "webhook payloads",
+           "files_removed": "files deleted", "shared_files": "files kept (still used by other tickets)"},
 }
 MODE = {"id": ("[uji coba, tidak ada yang dihapus] ", "Dihapus: "),
         "en": ("[dry run, nothing removed] ", "Purged: ")}
-
-
-def _remove_files(paths: list[str]) -> int:
-    """Delete attachment files after the commit; a file already gone is not an error."""
-    from pathlib import Path
-
-    removed = 0
-    for path in paths:
-        try:
-            Path(path).unlink()
-            removed += 1
-        except FileNotFoundError:
-            continue
-    return removed
 
 
 @privacy_app.command("purge")
@@ -49,7 +46,8 @@ def purge(
     """Hapus isi pesan dan payload mentah tiket lama (rekap tetap utuh). Khusus supervisor."""
     from ticketing.errors import PermissionDenied
     from ticketing.i18n import format_datetime
-    from ticketing.privacy.rules import purge as run_purge
+    from ticketing.privacy.purge import compact, remove_files
+    from ticketing.privacy.purge import purge as run_purge
     from ticketing.store.db import run_write
 
     app = app_of(ctx)
@@ -62,7 +60,10 @@ def purge(
 
         audit_refusal(app, actor.username, "privacy_purge", None, str(exc))  # denials are audited too
         raise
-    files_removed = 0 if dry_run else _remove_files(result.files)
+    files_removed = 0
+    if not dry_run:
+        files_removed = remove_files(app.engine, result.files)
+        compact(app.engine)  # SQLite: no purged text left in free pages or the WAL
     payload = {"ok": True, "action": "privacy_purge", **result.as_dict(), "files_removed": files_removed}
     if as_json:
         print_json(payload)
@@ -70,6 +71,8 @@ def purge(
     locale = app.locale if app.locale in SUMMARY else "id"
     fields = result.as_dict() | {"cutoff": format_datetime(result.cutoff, locale)}
     typer.echo(SUMMARY[locale].format(mode=MODE[locale][0 if dry_run else 1], **fields))
+    for kind, label in KIND_LABELS[locale].items():
+        typer.echo(f"  {label}: {payload[kind]}")
 
 
 @privacy_app.command("export")

@@ -52,7 +52,8 @@ def outbox_list(
 
     from commands.render import plain
     from ticketing.i18n import format_datetime, word
-    from ticketing.outbound.outbox import FAILED, UNKNOWN, list_outbox
+    from ticketing.outbound.outbox import FAILED, UNKNOWN
+    from ticketing.outbound.settle import list_outbox
     from ticketing.privacy.safety import mask_sensitive
     from ticketing.store.db import read_session
     from ticketing.workflow.roles import require
@@ -66,7 +67,8 @@ def outbox_list(
     items = [{"id": r["id"], "ticket_id": r["ticket_id"], "ref": r["ref"], "channel": r["channel"],
               "state": r["delivery_state"], "attempts": r["delivery_attempts"], "error": r["delivery_error"],
               "text": mask_sensitive(r["text"]), "created_at": iso(r["created_at"]),
-              "delivered_at": iso(r["delivered_at"]), "external_id": r["external_id"]} for r in rows]
+              "delivered_at": iso(r["delivered_at"]), "external_id": r["external_id"],
+              "how_to_check": r["how_to_check"]} for r in rows]
     if as_json:
         print_json(items)
         return
@@ -81,34 +83,49 @@ def outbox_list(
                       format_datetime(rows[items.index(item)]["created_at"], app.locale),
                       plain(item["text"], max_chars=60, single_line=True), plain(item["error"] or "", max_chars=80))
     console().print(table)
-    console().print(Text("Cek di kanal apakah warga sudah menerima balasan, lalu: aduan outbox resend ID "
-                         "(belum diterima) atau aduan outbox mark-sent ID (sudah diterima)."))
+    for item in items:
+        if item["how_to_check"]:
+            console().print(Text(f"{item['id']} ({item['channel']}): {item['how_to_check']}"))
+    console().print(Text("Cek di kanal apakah warga sudah menerima balasan, lalu: aduan outbox confirm-sent ID "
+                         "[--external-id ID] (sudah diterima) atau aduan outbox resend ID (belum diterima)."))
 
 
 @outbox_app.command("resend")
 def outbox_resend(ctx: typer.Context, message_id: int = typer.Argument(..., help="ID balasan (aduan outbox list).")):
-    """Kirim ulang balasan yang terbukti belum diterima warga."""
-    from ticketing.outbound.outbox import resend
-    from ticketing.store.db import write_session
-    from ticketing.workflow.roles import require
+    """Kirim ulang balasan yang terbukti belum diterima warga (bagian yang sudah diterima tidak diulang)."""
+    from ticketing.outbound.settle import resend
 
-    app = app_of(ctx)
-    actor = app.actor()
-    require(actor, "reply")
-    with write_session(app.engine) as session:
-        resend(session, message_id, actor.username, app.now())
-    typer.echo(f"balasan {message_id} masuk antrean kirim lagi")
-    after_write(app)
+    _settle(ctx, lambda session, actor, now: resend(session, message_id, actor, now),
+            f"balasan {message_id} masuk antrean kirim lagi")
 
 
-@outbox_app.command("mark-sent")
+EXTERNAL_ID_OPTION = typer.Option(None, "--external-id", help="ID pesan di kanal, bila diketahui.")
+
+
+@outbox_app.command("confirm-sent")
+def outbox_confirm_sent(
+    ctx: typer.Context,
+    message_id: int = typer.Argument(..., help="ID balasan (aduan outbox list)."),
+    external_id: str = EXTERNAL_ID_OPTION,
+) -> None:
+    """Tandai terkirim: balasan ternyata sudah sampai, jangan dikirim lagi."""
+    from ticketing.outbound.settle import confirm_sent
+
+    _settle(ctx, lambda session, actor, now: confirm_sent(session, message_id, actor, now, external_id),
+            f"balasan {message_id} ditandai terkirim")
+
+
+@outbox_app.command("mark-sent", hidden=True)
 def outbox_mark_sent(
     ctx: typer.Context,
     message_id: int = typer.Argument(..., help="ID balasan (aduan outbox list)."),
-    external_id: str = typer.Option(None, "--external-id", help="ID pesan di kanal, bila diketahui."),
+    external_id: str = EXTERNAL_ID_OPTION,
 ) -> None:
-    """Tandai terkirim: balasan ternyata sudah sampai, jangan dikirim lagi."""
-    from ticketing.outbound.outbox import mark_sent
+    """Nama lama dari confirm-sent."""
+    outbox_confirm_sent(ctx, message_id, external_id)
+
+
+def _settle(ctx: typer.Context, work, done: str) -> None:
     from ticketing.store.db import write_session
     from ticketing.workflow.roles import require
 
@@ -116,5 +133,6 @@ def outbox_mark_sent(
     actor = app.actor()
     require(actor, "reply")
     with write_session(app.engine) as session:
-        mark_sent(session, message_id, actor.username, app.now(), external_id)
-    typer.echo(f"balasan {message_id} ditandai terkirim")
+        work(session, actor.username, app.now())
+    typer.echo(done)
+    after_write(app)

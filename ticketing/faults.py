@@ -6,6 +6,8 @@ With the variable unset (always, outside tests) a call costs one dictionary look
 SIGKILL: no cleanup, no `except`, no `finally`, exactly what a power cut or an OOM kill does.
 
 Points: `after_send` (the outbox, after the channel accepted and before the commit),
+`after_part` (the outbox, after one part of a multi-part reply was recorded), `collect_before_commit`
+(the collect runner, after a batch and its cursor were written and before their commit),
 `webhook_before_commit` (the webhook queue, before a processed batch commits), `sla_before_claim`
 and `sla_after_claim` (the SLA timer job, around its claim).
 """

@@ -149,7 +149,7 @@ def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
     for state, number in rows:
         report.problems.append(Problem(f"outbox_{state}", "outbox", (
             f"outbox: {number} balasan berstatus '{state}' (terputus saat dikirim): cek di kanal, lalu "
-            "aduan outbox resend ID atau aduan outbox mark-sent ID")))
+            "aduan outbox confirm-sent ID atau aduan outbox resend ID")))
     from ticketing.store.models import Ticket
 
     waiting = dict(session.execute(sa.select(Ticket.reply_state, sa.func.count()).where(
@@ -162,7 +162,7 @@ def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
     if waiting.get("unknown"):
         report.problems.append(Problem("reply_unknown", "outbox", (
             f"balasan: {waiting['unknown']} tiket Belum pasti terkirim: cek di kanal, lalu "
-            "aduan outbox mark-sent ID atau aduan outbox resend ID")))
+            "aduan outbox confirm-sent ID atau aduan outbox resend ID")))
     minutes = app.settings.health.webhook_backlog_minutes
     cutoff = now - timedelta(minutes=minutes)
     waiting, oldest = session.execute(sa.select(sa.func.count(), sa.func.min(WebhookDelivery.received_at)).where(

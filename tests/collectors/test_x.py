@@ -354,7 +354,7 @@ def test_a_hung_server_times_out_as_transient():
         collector = make_collector(fake, base_url=slow.base_url, timeout_seconds=0.3, read_dms=False)
         started = datetime.now(UTC)
         try:
-            with pytest.raises(TransientError, match="waktu habis"):
+            with pytest.raises(TransientError, match="Timeout"):
                 collector.fetch(None)
         finally:
             release.set()

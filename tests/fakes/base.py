@@ -52,6 +52,9 @@ class FakeServer:
         self.handler = handler
         self.requests: list[Request] = []
         self._lock = threading.Lock()
+        self._after_read: list[list] = []  # [request-line part, "drop"/"stall", seconds, requests to let pass]
+        self._released = threading.Event()
+        self._answers: list[tuple[str, Response]] = []  # (request-line part, answer given instead)
         fake = self
 
         class _RequestHandler(BaseHTTPRequestHandler):
@@ -68,6 +71,15 @@ class FakeServer:
                     response = fake.handler(request)
                 except Exception as exc:  # a bug in the fake must show, not hang the client
                     response = Response(500, {"error": f"fake server bug: {exc!r}"})
+                line = f"{self.command} {parts.path}"
+                response = fake._take_answer(line) or response
+                fault = fake._take_fault(line)
+                if fault is not None:  # the request was read and handled: the answer never arrives
+                    mode, seconds = fault
+                    if mode == "stall":
+                        fake._released.wait(seconds)
+                    self.close_connection = True
+                    return
                 payload = response.encode()
                 self.send_response(response.status)
                 self.send_header("Content-Type", response.content_type)
@@ -93,8 +105,44 @@ class FakeServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._released.set()
         self._server.shutdown()
         self._server.server_close()
+
+    def fail_after_read(self, path_contains: str, mode: str = "drop", seconds: float = 5.0, after: int = 0) -> None:
+        """The next request whose "METHOD /path" contains `path_contains` is read and handled (a send is
+        recorded as accepted), then its connection is dropped (`drop`) or held silent for
+        `seconds` (`stall`, past the client's read timeout) and closed without an answer. With
+        `after`, that many matching requests are answered normally first."""
+        assert mode in ("drop", "stall")
+        with self._lock:
+            self._after_read.append([path_contains, mode, seconds, after])
+
+    def replace_next_answer(self, path_contains: str, response: Response) -> None:
+        """The next request whose "METHOD /path" contains `path_contains` is handled as usual (a
+        send is recorded as accepted) but answered with `response` (no id, not JSON, ...)."""
+        with self._lock:
+            self._answers.append((path_contains, response))
+
+    def _take_answer(self, line: str) -> Response | None:
+        with self._lock:
+            for index, (part, response) in enumerate(self._answers):
+                if part in line:
+                    del self._answers[index]
+                    return response
+        return None
+
+    def _take_fault(self, line: str) -> tuple[str, float] | None:
+        with self._lock:
+            for index, fault in enumerate(self._after_read):
+                part, mode, seconds, after = fault
+                if part in line:
+                    if after:
+                        fault[3] -= 1
+                        return None
+                    del self._after_read[index]
+                    return mode, seconds
+        return None
 
     def calls(self, path_contains: str = "") -> list[Request]:
         with self._lock:

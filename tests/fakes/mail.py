@@ -3,6 +3,7 @@ captures replies, mail builders, and `EmailFake` for the shared collector contra
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import imaplib
 import itertools
@@ -141,6 +142,10 @@ class SmtpSink:
     tls_cert: tuple[str, str] | None = None
     mails: list[CapturedMail] = field(default_factory=list)
     port: int = 0
+    # After the end of DATA the mail is captured, then: "drop" closes the connection, "stall"
+    # stays silent `stall_seconds` (past the client's timeout). One mail each; None: answer 250.
+    after_data: str | None = None
+    stall_seconds: float = 3.0
 
     def __enter__(self) -> SmtpSink:
         from aiosmtpd.controller import Controller
@@ -162,6 +167,12 @@ class SmtpSink:
                 auth = session.auth_data
                 login = auth.login.decode() if getattr(auth, "login", None) else None
                 sink.mails.append(CapturedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, login))
+                fault, sink.after_data = sink.after_data, None
+                if fault == "stall":
+                    await asyncio.sleep(sink.stall_seconds)
+                if fault is not None:
+                    server.transport.close()
+                    return "421 4.3.0 connection lost"  # never reaches the client: the transport is closed
                 return "250 2.0.0 accepted"
 
         def authenticator(server, session, envelope, mechanism, auth_data):

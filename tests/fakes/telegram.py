@@ -99,6 +99,10 @@ class TelegramFake(ServedFake, FaultSwitches):
     def conflict_next(self) -> None:
         self._faults["conflict"] = True
 
+    def fail_send(self, after: int = 0, code: int = 500) -> None:
+        """After `after` accepted sendMessage calls, the next one is refused with `code` (not sent)."""
+        self._faults["send_fail"] = [after, code]
+
     # -- payload builders -------------------------------------------------------------------
 
     def message(self, chat_id: int, text: str | None, sender: dict[str, Any] | None = None,
@@ -214,6 +218,12 @@ class TelegramFake(ServedFake, FaultSwitches):
                 "text": "pesan lama"}}
 
     def _send(self, params: dict[str, Any]) -> Response:
+        failing = self._faults.get("send_fail")
+        if failing is not None:
+            if failing[0] == 0:
+                del self._faults["send_fail"]
+                return _error(failing[1], "Internal Server Error" if failing[1] >= 500 else "Bad Request")
+            failing[0] -= 1
         text = params.get("text") or ""
         if not 1 <= len(text) <= 4096:
             return _error(400, "Bad Request: message text is empty or too long")

@@ -17,12 +17,12 @@ from tests.conftest import count
 from tests.factories import inbound
 from ticketing.errors import AduanError, PermissionDenied
 from ticketing.privacy import safety
+from ticketing.privacy.purge import purge
 from ticketing.privacy.redact import redact
 from ticketing.privacy.rules import (
     MOVE_TO_DM_TEMPLATE,
     PURGED_TEXT,
     public_reply_guard,
-    purge,
     reply_advice,
 )
 from ticketing.privacy.safety import contains_contact, contains_nik, mask_personal, mask_sensitive, pseudonymise

@@ -219,6 +219,28 @@ def test_notifications_go_out_once_masked_with_retries(db_url):
         app.engine.dispose()
 
 
+def test_notifications_mask_phone_numbers_and_email_addresses_too(db_url):
+    """The citizen's text in a breach notice: NIK, mobile number, landline and address masked on
+    every route and in the stored row, by the same function tables and exports use."""
+    from ticketing.privacy.safety import mask_personal
+
+    citizen = ("Tolong hubungi saya di 0812-3456-7890 atau (0283) 671234, email sri.rahayu88@gmail.com, "
+               "NIK 3329012345678901")
+    with TelegramSink() as telegram, SMTPSink() as smtp:
+        app = make_app(db_url, environ={"ADUAN_NOTIFY_TG_TOKEN": "TESTTOKEN:abc"}, **notify_sections(telegram, smtp))
+        seed_ticket(app, at(2026, 11, 17, 10, 0), text=citizen, n=1)
+        sweep_cycle(app, NOW, inline=True)
+        with read_session(app.engine) as session:
+            stored = session.execute(sa.text("SELECT text FROM notification")).scalar_one()
+        delivered = [telegram.sent[0]["text"], smtp.messages[0][1], stored]
+        for text in delivered:
+            for secret in ("3456-7890", "671234", "sri.rahayu88", "3329012345678901"):
+                assert secret not in text, (secret, text)
+        assert "08*******890" in stored and "s***@gmail.com" in stored and "3329********8901" in stored
+        assert mask_personal(citizen) in stored  # one function: the notice shows what tables show
+        app.engine.dispose()
+
+
 def test_notifications_without_routes_are_skipped_not_lost(app):
     seed_three(app)
     report = sweep_cycle(app, NOW, inline=True)

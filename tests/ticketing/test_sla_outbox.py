@@ -172,7 +172,7 @@ def test_crash_after_send_leaves_the_reply_to_verify_never_resent(tmp_path):
         listed = aduan(config, "outbox", "list", "--json", now=later)
         assert [(i["id"], i["state"]) for i in json.loads(listed.stdout)] == [(message_id, "unknown")]
         human = aduan(config, "outbox", "list", now=later)
-        assert "perlu dicek" in human.stdout and "mark-sent" in human.stdout
+        assert "perlu dicek" in human.stdout and "confirm-sent" in human.stdout
         # the admin saw it on the channel: mark it sent, nothing goes out
         marked = aduan(config, "outbox", "mark-sent", str(message_id), "--external-id", "echo-1", now=later)
         assert marked.returncode == 0, marked.stderr

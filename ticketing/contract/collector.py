@@ -9,7 +9,7 @@ Constructors do no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from ticketing.clock import Clock, pinned_clock
@@ -81,6 +81,8 @@ class Collector:
         """Messages, delivery statuses, rejects and media references of one stored webhook body."""
         raise NotImplementedError(f"{type(self).__name__} does not receive webhooks")
 
-    def download_media(self, media_id: str) -> tuple[bytes, str]:
-        """The bytes and MIME type of a media item a webhook referred to."""
+    def download_media(self, media_id: str) -> tuple[Iterable[bytes] | bytes, str]:
+        """A media item a webhook referred to: its bytes as an iterator of chunks (or, from a
+        simple plugin, one bytes value) and its MIME type. The webhook queue streams the chunks
+        into the attachment store (ticketing.store.attachments), never holding the whole file."""
         raise NotImplementedError(f"{type(self).__name__} has no media to download")

@@ -9,7 +9,7 @@ surrogate from a channel never reaches the database, a log or a terminal.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,6 +123,15 @@ class OutboundMessage:
     ticket_ref: str | None = None
     local_id: str | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
+    # A reply the channel takes in several parts (Telegram's 4,096-character limit): the parts
+    # accepted by an earlier attempt (index -> the channel's id), never sent again, and the
+    # callback that records each part the moment the channel accepts it (the outbox commits it).
+    parts_done: Mapping[int, str] = field(default_factory=dict)
+    on_part: Callable[[int, str], None] | None = field(default=None, compare=False, repr=False)
+
+    def part_accepted(self, index: int, external_id: str) -> None:
+        if self.on_part is not None:
+            self.on_part(index, external_id)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ticketing.contract import AuthExpired, Batch, CollectorError, RateLimited, encode_cursor
 from ticketing.errors import AduanError
+from ticketing.faults import crash_point
 from ticketing.intake import channel_state
 from ticketing.intake.ingest import IngestResult
 from ticketing.privacy.redact import redact
@@ -190,6 +191,7 @@ def _store(app: App, settings: ChannelSettings, run: ChannelRun, owner: str, bat
                               cursor=cursor_json, quarantined=batch.quarantined)
         if budget is not None:
             channel_state.add_reads(session, settings.name, budget.month, batch.reads)
+        crash_point("collect_before_commit")  # the fault tests kill the run here: nothing may be half-stored
         return result
 
     result = run_write(app.engine, work)

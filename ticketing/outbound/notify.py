@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from ticketing.config import EmailTarget, NotificationSettings, TelegramTarget
 from ticketing.errors import AduanError
 from ticketing.privacy.redact import redact
-from ticketing.privacy.safety import mask_sensitive
+from ticketing.privacy.safety import mask
 from ticketing.store.flags import parse_flags
 
 log = logging.getLogger("aduan.notify")
@@ -76,7 +76,7 @@ def queue(session, drafts: Sequence[Draft], now: datetime) -> int:
         return 0
     known = _known_keys(session, list(unique))
     rows = [{"key": key, "kind": d.kind, "ticket_id": d.ticket_id, "recipient": d.recipient, "via": "",
-             "text": mask_sensitive(d.text)[:MAX_TEXT], "state": "pending", "attempts": 0, "created_at": now}
+             "text": mask(d.text)[:MAX_TEXT], "state": "pending", "attempts": 0, "created_at": now}
             for key, d in unique.items() if key not in known]
     # ON CONFLICT covers a concurrent sweep that queued the same key after our lookup
     bulk.insert_rows(session, _table(), QUEUE_COLUMNS, rows, conflict=("key",))

@@ -6,19 +6,23 @@ second worker moves on instead of waiting), calls the channel, then stores the c
 `sent`. Telegram, the Graph API and X DMs take no idempotency key, so a row found still in
 `sending` after its lease means a process died between the call and the commit: nobody can tell
 whether the citizen got it. Such rows become `unknown` and wait on the "verify, then resend"
-list (`aduan outbox list`); they are never resent automatically.
+list (`aduan outbox list`); they are never resent automatically. A channel error says where the
+send failed: before the request could reach the channel (`TransientError`, retried with
+backoff), or after it may have (`DeliveryUnknown`: `unknown` at once). A reply the channel takes
+in parts records each accepted part (`outbound_part`), so a retry sends only the rest. The
+admin settles `unknown` rows in `ticketing.outbound.settle`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ticketing.errors import AduanError, InvalidTransition, NotFound
+from ticketing.errors import AduanError
 from ticketing.faults import crash_point
 from ticketing.privacy.redact import redact
 from ticketing.store.sql import is_postgres
@@ -29,13 +33,37 @@ PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed"
 SEND_LEASE = timedelta(minutes=10)  # longer than the deliver job's timeout: a live sender never loses its row
 MAX_ATTEMPTS = 6  # transient failures before the row is `failed`
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)  # after the 1st, 2nd, ... transient failure
-UNKNOWN_REASON = "pengiriman terputus setelah dimulai: cek di kanal, lalu `aduan outbox resend` atau `mark-sent`"
+UNKNOWN_REASON = ("pengiriman terputus setelah dimulai: cek di kanal, lalu `aduan outbox confirm-sent ID` "
+                  "(sudah diterima) atau `aduan outbox resend ID` (belum)")
 
 
 def _tables():
     from ticketing.store.models import Message, Ticket
 
     return Message.__table__, Ticket.__table__
+
+
+def parts_done(session, message_id: int) -> dict[int, str]:
+    """The parts of a multi-part reply the channel already accepted (index -> its id)."""
+    from ticketing.store.models import OutboundPart
+
+    p = OutboundPart.__table__
+    rows = session.execute(sa.select(p.c.part_index, p.c.external_id).where(p.c.message_id == message_id))
+    return {r.part_index: r.external_id for r in rows}
+
+
+def part_recorder(app, message_id: int):
+    """A callback committing each accepted part at once: a crash after it keeps the record."""
+    from ticketing.store.db import write_session
+    from ticketing.store.models import OutboundPart
+
+    def record(index: int, external_id: str) -> None:
+        with write_session(app.engine) as session:
+            session.execute(sa.insert(OutboundPart.__table__).values(
+                message_id=message_id, part_index=index, external_id=external_id, accepted_at=app.now()))
+        crash_point("after_part")
+
+    return record
 
 
 def claim(session, message_id: int, now: datetime) -> bool:
@@ -106,8 +134,14 @@ def _default_factory(app):
 
 def deliver(app, message_id: int, collector_factory=None) -> Outcome:
     """Send one outbox row through its ticket's channel, at most once."""
-    from ticketing.contract import AuthExpired, CollectorError, RateLimited, SendRefused, TransientError
-    from ticketing.errors import DeliveryUnknown
+    from ticketing.contract import (
+        AuthExpired,
+        CollectorError,
+        DeliveryUnknown,
+        RateLimited,
+        SendRefused,
+        TransientError,
+    )
     from ticketing.store.db import write_session
 
     now = app.now()
@@ -115,25 +149,25 @@ def deliver(app, message_id: int, collector_factory=None) -> Outcome:
         if not claim(session, message_id, now):
             return Outcome("skipped")
         outbound = build_outbound(session, message_id)
+        done = parts_done(session, message_id)
+    outbound = replace(outbound, parts_done=done, on_part=part_recorder(app, message_id))
     factory = collector_factory or _default_factory(app)
     try:
         result = factory(outbound.channel).send(outbound)
+    except DeliveryUnknown as exc:  # the request may have reached the channel: never resent blindly
+        return _mark(app, message_id, UNKNOWN, f"{exc} — {UNKNOWN_REASON}", action="delivery_unknown")
     except RateLimited as exc:
         return _retry(app, message_id, str(exc), exc.retry_at)
     except TransientError as exc:
         return _retry(app, message_id, str(exc), None)
     except AuthExpired as exc:
         return _fail(app, message_id, str(exc), reauth_channel=outbound.channel)
-    except DeliveryUnknown as exc:  # it may have gone out: an admin settles it, never resent blindly
-        return _mark(app, message_id, UNKNOWN, str(exc), action="delivery_unknown")
     except (SendRefused, CollectorError, AduanError) as exc:
         return _fail(app, message_id, str(exc))
     except Exception as exc:  # a bug or an unexpected library error: the call may have gone out
         return _mark(app, message_id, UNKNOWN, f"{type(exc).__name__}: {exc}", action="delivery_unknown")
     crash_point("after_send")
     return _mark_sent(app, message_id, result.external_id, getattr(result, "accepted_at", None))
-
-
 
 
 def _ticket_of(session, message_id: int) -> tuple[int | None, str | None]:
@@ -244,50 +278,3 @@ def due_for_delivery(session, now: datetime, limit: int = 100) -> list[int]:
     return list(session.execute(sa.select(m.c.id).where(
         m.c.delivery_state == PENDING, m.c.direction == "out",
         sa.or_(m.c.next_attempt_at.is_(None), m.c.next_attempt_at <= now)).order_by(m.c.id).limit(limit)).scalars())
-
-
-def list_outbox(session, states: list[str], limit: int = 200) -> list[dict]:
-    m, t = _tables()
-    rows = session.execute(
-        sa.select(m.c.id, m.c.ticket_id, t.c.ref, m.c.channel, m.c.text, m.c.delivery_state, m.c.delivery_attempts,
-                  m.c.delivery_error, m.c.created_at, m.c.delivered_at, m.c.next_attempt_at, m.c.external_id)
-        .join(t, t.c.id == m.c.ticket_id).where(m.c.direction == "out", m.c.delivery_state.in_(states))
-        .order_by(m.c.id).limit(limit))
-    return [dict(r._mapping) for r in rows]
-
-
-def _get_out(session, message_id: int):
-    m, _t = _tables()
-    row = session.execute(sa.select(m.c.id, m.c.delivery_state, m.c.ticket_id)
-                          .where(m.c.id == message_id, m.c.direction == "out")).first()
-    if row is None:
-        raise NotFound(f"balasan {message_id} tidak ada di outbox")
-    return row
-
-
-def resend(session, message_id: int, actor: str, now: datetime) -> None:
-    """An admin checked the channel and the citizen did not get it: queue it again."""
-    m, _t = _tables()
-    row = _get_out(session, message_id)
-    if row.delivery_state not in (UNKNOWN, FAILED):
-        raise InvalidTransition(f"balasan {message_id} berstatus {row.delivery_state}; hanya yang "
-                                f"'{UNKNOWN}' atau '{FAILED}' yang bisa dikirim ulang")
-    session.execute(sa.update(m).where(m.c.id == message_id, m.c.delivery_state == row.delivery_state).values(
-        delivery_state=PENDING, next_attempt_at=None, delivery_error=None, delivery_attempts=0))
-    _event(session, message_id, now, "delivery_resend", {"previous": row.delivery_state}, actor)
-    _settle_ticket(session, message_id, PENDING, now, actor=actor)
-
-
-def mark_sent(session, message_id: int, actor: str, now: datetime, external_id: str | None = None) -> None:
-    """An admin found the reply on the channel: record it as delivered without sending again."""
-    m, _t = _tables()
-    row = _get_out(session, message_id)
-    if row.delivery_state not in (UNKNOWN, FAILED):
-        raise InvalidTransition(f"balasan {message_id} berstatus {row.delivery_state}; hanya yang "
-                                f"'{UNKNOWN}' atau '{FAILED}' yang bisa ditandai terkirim")
-    values = {"delivery_state": SENT, "delivered_at": now, "delivery_error": None, "next_attempt_at": None}
-    if external_id:
-        values["external_id"] = external_id
-    session.execute(sa.update(m).where(m.c.id == message_id).values(**values))
-    _event(session, message_id, now, "delivery_marked_sent", {"external_id": external_id}, actor)
-    _settle_ticket(session, message_id, SENT, now, actor=actor)

@@ -1,8 +1,8 @@
 """Make citizens' text safe to show: no terminal escapes, no bidi tricks, NIK/KK masked.
 
 Text is stored raw and escaped on display (kubectl's approach): every untrusted string goes
-through `safe_terminal_text` before it reaches a terminal, and through `mask_sensitive`
-before it leaves the database in a table or an export.
+through `safe_terminal_text` before it reaches a terminal, and through `mask` (one function,
+three styles) before it leaves the database in a table, an export, a notification or a log.
 """
 
 from __future__ import annotations
@@ -103,21 +103,44 @@ def mask_email(address: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
-def mask_sensitive(text: str | None, *, contacts: bool = False) -> str:
-    """Mask NIK/KK numbers (also grouped and full-width) in text that leaves the database; with
-    `contacts`, phone numbers and e-mail addresses too (public replies, notifications)."""
+PARTIAL, PSEUDONYM, OMIT = "partial", "pseudonym", "omit"
+OMITTED = {"EMAIL": "[email]", "TEL": "[no. HP]"}  # recaps keep no address or number, not even masked
+
+
+def mask(text: str | None, *, contacts: bool = True, style: str = PARTIAL) -> str:
+    """The one masking function: NIK/KK numbers and, with `contacts`, phone numbers and e-mail
+    addresses, in every form `NIK_PATTERN`, `PHONE_PATTERN` and `EMAIL_PATTERN` know.
+
+    `style` says what a match becomes: `partial` for screens, tables, exports and notifications
+    (3329********0002, 08*******890, b***@mail.co.id); `pseudonym` for logs (`NIK#<hmac8>`:
+    joinable, unreadable); `omit` for recaps (NIK partial, contacts as a label only).
+    """
     if not text:
         return ""
-    text = NIK_PATTERN.sub(lambda m: mask_number(m.group(0)), text)
+
+    def replace(kind: str, value: str) -> str:
+        if style == PSEUDONYM:
+            return pseudonym(kind, value)
+        if style == OMIT and kind in OMITTED:
+            return OMITTED[kind]
+        return {"NIK": mask_number, "EMAIL": mask_email, "TEL": mask_phone}[kind](value)
+
+    text = NIK_PATTERN.sub(lambda m: replace("NIK", m.group(0)), text)
     if contacts:
-        text = EMAIL_PATTERN.sub(lambda m: mask_email(m.group(0)), text)
-        text = PHONE_PATTERN.sub(lambda m: mask_phone(m.group(0)), text)
+        text = EMAIL_PATTERN.sub(lambda m: replace("EMAIL", m.group(0)), text)
+        text = PHONE_PATTERN.sub(lambda m: replace("TEL", m.group(0)), text)
     return text
 
 
+def mask_sensitive(text: str | None, *, contacts: bool = False) -> str:
+    """`mask` for staff tables: NIK/KK always; phones and e-mails only with `contacts` (staff
+    need a citizen's number to call back)."""
+    return mask(text, contacts=contacts)
+
+
 def mask_personal(text: str | None) -> str:
-    """NIK/KK, phone numbers and e-mail addresses masked."""
-    return mask_sensitive(text, contacts=True)
+    """`mask` with NIK/KK, phone numbers and e-mail addresses (notifications, public text)."""
+    return mask(text, contacts=True)
 
 
 def contains_nik(text: str | None) -> bool:
@@ -148,11 +171,5 @@ def pseudonym(kind: str, value: str) -> str:
 
 
 def pseudonymise(text: str | None, *, contacts: bool = False) -> str:
-    """Text for a log line: NIK/KK (and with `contacts`, phones and e-mails) as keyed pseudonyms."""
-    if not text:
-        return ""
-    text = NIK_PATTERN.sub(lambda m: pseudonym("NIK", m.group(0)), text)
-    if contacts:
-        text = EMAIL_PATTERN.sub(lambda m: pseudonym("EMAIL", m.group(0)), text)
-        text = PHONE_PATTERN.sub(lambda m: pseudonym("TEL", m.group(0)), text)
-    return text
+    """`mask` for a log line: NIK/KK (and with `contacts`, phones and e-mails) as keyed pseudonyms."""
+    return mask(text, contacts=contacts, style=PSEUDONYM)

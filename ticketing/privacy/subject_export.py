@@ -2,10 +2,13 @@
 
 `export_contact` gathers what the office holds about one contact: the contact and its channel
 handles, the tickets they opened or wrote on, the messages on them (with earlier revisions of
-edited messages), attachment metadata (never file paths) and every audit event of those tickets.
-The citizen's own text is given as stored, unmasked: it is their data. Internal staff notes are
-listed as events of the trail, without their text. Supervisor only; the export itself is an
-audit event, written in the same transaction that read the data.
+edited messages), attachment metadata (never file paths), the escalations and staff
+notifications about those tickets, the quarantined items and webhook bodies that carry one of
+their channel ids, and every audit event of those tickets: the same tables `aduan privacy purge`
+erases. The citizen's own text is given as stored, unmasked: it is their data. Internal staff
+notes, escalation notes and notification texts are listed as steps of the trail, without text.
+Supervisor only; the export itself is an audit event, written in the same transaction that read
+the data.
 """
 
 from __future__ import annotations
@@ -31,6 +34,20 @@ MESSAGE_FIELDS = ("id", "ticket_id", "channel", "external_id", "direction", "aut
                   "delivered_at")
 ATTACHMENT_FIELDS = ("id", "message_id", "filename", "content_type", "size", "sha256", "skipped_reason", "sensitive")
 EVENT_FIELDS = ("id", "ticket_id", "at", "actor", "action", "from_status", "to_status", "detail", "hash")
+ESCALATION_FIELDS = ("id", "ticket_id", "bidang", "escalated_by", "escalated_at", "answered_by", "answered_at")
+NOTIFICATION_FIELDS = ("id", "ticket_id", "kind", "created_at", "sent_at", "state")
+
+
+def _mentioning(session: Session, table: sa.Table, column: str, fields: tuple[str, ...],
+                handles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of a payload table (quarantine, webhook bodies) that carry one of the contact's ids."""
+    from ticketing.store.search import LIKE_ESCAPE, escape_like
+
+    ids = [h["external_user_id"] for h in handles if len(h["external_user_id"] or "") >= 4]
+    if not ids:
+        return []
+    where = sa.or_(*(table.c[column].like(f"%{escape_like(i)}%", escape=LIKE_ESCAPE) for i in ids))
+    return _rows(session, table, fields, where, table.c.id)
 
 
 def _plain(value: Any) -> Any:
@@ -56,7 +73,19 @@ def _ticket_ids(session: Session, contact_id: int, handles: list[dict[str, Any]]
 
 def export_contact(session: Session, actor: Actor, now: datetime, contact_id: int) -> dict[str, Any]:
     """The contact's data and processing trail as a JSON-ready dict; records the export event."""
-    from ticketing.store.models import AttachmentRecord, Contact, ContactHandle, Event, Message, MessageRevision, Ticket
+    from ticketing.store.models import (
+        AttachmentRecord,
+        Contact,
+        ContactHandle,
+        Escalation,
+        Event,
+        Message,
+        MessageRevision,
+        Notification,
+        Quarantine,
+        Ticket,
+        WebhookDelivery,
+    )
     from ticketing.workflow.audit import EventDraft, record_event
     from ticketing.workflow.roles import require
 
@@ -76,8 +105,16 @@ def export_contact(session: Session, actor: Actor, now: datetime, contact_id: in
     attachments = _rows(session, AttachmentRecord.__table__, ATTACHMENT_FIELDS,
                         AttachmentRecord.message_id.in_(message_ids), AttachmentRecord.id)
     events = _rows(session, Event.__table__, EVENT_FIELDS, Event.ticket_id.in_(ids), Event.id)
+    escalations = _rows(session, Escalation.__table__, ESCALATION_FIELDS, Escalation.ticket_id.in_(ids), Escalation.id)
+    notifications = _rows(session, Notification.__table__, NOTIFICATION_FIELDS, Notification.ticket_id.in_(ids),
+                          Notification.id)
+    quarantined = _mentioning(session, Quarantine.__table__, "payload",
+                              ("id", "channel", "reason", "payload", "received_at"), handles)
+    webhooks = _mentioning(session, WebhookDelivery.__table__, "payload",
+                           ("id", "source", "payload", "received_at", "processed_at"), handles)
     summary = {"contact_id": contact_id, "tickets": len(tickets), "messages": len(messages), "events": len(events),
-               "attachments": len(attachments)}
+               "attachments": len(attachments), "escalations": len(escalations),
+               "notifications": len(notifications), "quarantined": len(quarantined), "webhooks": len(webhooks)}
     record_event(session, EventDraft(None, now, actor.username, "privacy_export", None, None, summary))
     return {
         "export_version": EXPORT_VERSION, "generated_at": now.isoformat(), "generated_by": actor.username,
@@ -85,5 +122,6 @@ def export_contact(session: Session, actor: Actor, now: datetime, contact_id: in
         "contact": {"id": contact.id, "display_name": contact.display_name,
                     "created_at": _plain(contact.created_at)},
         "handles": handles, "tickets": tickets, "messages": messages, "revisions": revisions,
-        "attachments": attachments, "events": events, "summary": summary,
+        "attachments": attachments, "escalations": escalations, "notifications": notifications,
+        "quarantined": quarantined, "webhook_deliveries": webhooks, "events": events, "summary": summary,
     }

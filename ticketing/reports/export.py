@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ticketing.privacy.safety import EMAIL_PATTERN, PHONE_PATTERN, mask_sensitive, safe_terminal_text
+from ticketing.privacy.safety import EMAIL_PATTERN, OMIT, mask, safe_terminal_text
 from ticketing.reports.words import channel_label, kind_label, label_of, timing_label, w
 from ticketing.workflow.statuses import label as status_label
 
@@ -27,9 +27,7 @@ FORMULA_START = ("=", "+", "@", "\t", "\r")  # what Excel and LibreOffice evalua
 
 def scrub(text: str | None, max_chars: int | None = None) -> str:
     """Citizens' text fit for a recap: NIK/KK masked, no phone numbers or e-mails, one safe line."""
-    value = mask_sensitive(text or "")
-    value = EMAIL_PATTERN.sub("[email]", value)  # recaps keep no address at all, not even masked
-    value = PHONE_PATTERN.sub("[no. HP]", value)
+    value = mask(text, style=OMIT)  # recaps keep no address or number at all, not even masked
     return safe_terminal_text(value, max_chars, single_line=True)
 
 

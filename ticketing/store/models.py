@@ -139,6 +139,22 @@ class Message(SQLModel, table=True):
     provider_status_at: datetime | None = _ts()
 
 
+class OutboundPart(SQLModel, table=True):
+    """One accepted part of a reply the channel took in several parts (Telegram's 4,096 limit).
+
+    Written the moment the channel accepts the part, so a retry after a later part failed
+    sends only the parts not yet here.
+    """
+
+    __tablename__ = "outbound_part"
+    __table_args__ = (sa.UniqueConstraint("message_id", "part_index", name="uq_outbound_part"),)
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    part_index: int
+    external_id: str
+    accepted_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
 class MessageRevision(SQLModel, table=True):
     """An earlier text of an edited message; the message row holds the latest text."""
 

@@ -86,24 +86,23 @@ def apply_statuses(session: Session, channel: str, statuses: list, now: datetime
 
 
 def _save_media(collector, parsed, base_dir: Path) -> dict[str, list]:
-    """Download media outside any transaction; a failed download is recorded, never fatal."""
+    """Download media outside any transaction, streamed into the attachment store; a failed
+    download is recorded on the message, never fatal."""
     from ticketing.contract import Attachment
+    from ticketing.store.attachments import store_stream
 
+    limit = getattr(collector.settings, "max_media_bytes", None)
     found: dict[str, list] = {}
     for media in parsed.media:
         try:
             data, mime = collector.download_media(media.media_id)
+            stored = store_stream(base_dir, [data] if isinstance(data, bytes) else data, limit)
         except Exception as exc:  # recorded on the message; the text (caption) is still stored
             found.setdefault(media.external_id, []).append(Attachment(media.filename, media.mime_type, 0,
                                                                      skipped_reason=redact(exc)[:200]))
             continue
-        digest = hashlib.sha256(data).hexdigest()
-        base_dir.mkdir(parents=True, exist_ok=True)
-        path = base_dir / digest
-        if not path.exists():
-            path.write_bytes(data)
-        found.setdefault(media.external_id, []).append(Attachment(media.filename, mime or media.mime_type, len(data),
-                                                                 digest, str(path)))
+        found.setdefault(media.external_id, []).append(Attachment(media.filename, mime or media.mime_type,
+                                                                 stored.size, stored.sha256, stored.path))
     return found
 
 

@@ -5,7 +5,7 @@
 ticket to `answered` at the channel's time and the SLA verdict is judged there. A refused or
 bounced reply leaves (or puts back) the ticket open as *Gagal kirim* with the reason in the
 office's words; an interrupted send is *Belum pasti terkirim* until an admin settles it with
-`aduan outbox mark-sent` / `aduan outbox resend`, which call this same function.
+`aduan outbox confirm-sent` / `aduan outbox resend`, which call this same function.
 
 Interim replies (flag `interim`) record the first response and never change the status.
 """
@@ -32,7 +32,7 @@ REPLY_LABELS = {
     "id": {PENDING: "Mengirim", FAILED: "Gagal kirim", UNKNOWN: "Belum pasti terkirim"},
     "en": {PENDING: "Sending", FAILED: "Delivery failed", UNKNOWN: "Delivery unknown"},
 }
-SETTLE_HINT = "cek di kanal, lalu `aduan outbox mark-sent {id}` (sudah diterima) atau `aduan outbox resend {id}`"
+SETTLE_HINT = "cek di kanal, lalu `aduan outbox confirm-sent {id}` (sudah diterima) atau `aduan outbox resend {id}`"
 
 
 def is_interim(message: Message) -> bool:
