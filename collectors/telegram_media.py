@@ -4,22 +4,21 @@ The Bot API hands a bot files of at most 20 MB; the configured `max_attachment_b
 first against the size the message declares (no request at all for a file that is too big) and
 again against the bytes received. Every failure is recorded on the attachment
 (`skipped_reason`), never raised: the citizen's text is stored whatever happens to the file.
-Files are content-addressed on disk like e-mail attachments (`collectors.email.store_file`).
+Files go to the one attachment store (`ticketing.store.attachments`), content-addressed like e-mail's.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from collectors.email import store_file
 from collectors.mail_text import looks_like_identity_document, sniff_type
 from collectors.telegram_update import MediaItem
 from ticketing.contract import Attachment
 from ticketing.errors import RateLimited
 from ticketing.privacy.redact import redact
+from ticketing.store.attachments import store_bytes
 
 BOT_API_FILE_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files
 
@@ -67,6 +66,6 @@ class MediaFetcher:
         digest = hashlib.sha256(data).hexdigest()
         sniffed = sniff_type(data)
         kind = item.content_type if sniffed in ("application/octet-stream", "text/plain") else sniffed
-        stored = store_file(Path(self.directory), digest, data)
+        stored = store_bytes(self.directory, data).path
         return Attachment(item.filename, kind, len(data), digest, stored,
                           sensitive=looks_like_identity_document(item.filename, kind))
