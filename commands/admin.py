@@ -11,6 +11,7 @@ from commands.context import app_of, console, state
 db_app = typer.Typer(help="Basis data: migrasi skema.", no_args_is_help=True)
 
 # The commented sample configuration shipped with the checkout (`pip install -e .`).
+SAMPLE_FIRST_ADMIN = '- {username: admin1, name: "Admin Pengaduan", role: admin}'
 SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
 SAMPLE_DATABASE_LINE = 'url: "sqlite:///aduan.db"'
 
@@ -51,6 +52,10 @@ def init(
     text = text.replace(SAMPLE_DATABASE_LINE, f'url: "sqlite:///{db_path}"', 1)
     if state(ctx).lang:
         text = text.replace("  locale: id ", f"  locale: {state(ctx).lang} ", 1)
+    # identity: os proves who acts; the person running `init` becomes admin1 so they are not locked out
+    from ticketing.workflow.identity import os_account
+
+    text = text.replace(SAMPLE_FIRST_ADMIN, SAMPLE_FIRST_ADMIN[:-1] + f", os_user: {os_account()}}}", 1)
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as file:  # never overwrite, even in a race
         file.write(text)

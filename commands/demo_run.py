@@ -185,6 +185,9 @@ def _next_steps(app, items: list[dict[str, Any]], config_path: Path, out) -> Non
         return
     base = f"{shlex.quote(aduan_command())} --config {shlex.quote(str(config_path))} --as admin1"
     answerable = {c.name for c in app.settings.channels}
+    items = [i for i in items if i.get("reply_state") not in ("failed", "unknown")]  # not the blocked chat
+    if not items:
+        return
     target = next((i for i in items if i["channel"] == "demo-telegram"),
                   next((i for i in items if i["channel"] in answerable), items[0]))
     text = "Terima kasih, laporan Anda sedang kami proses." if app.locale == "id" else \

@@ -78,8 +78,8 @@ def test_merge_of_two_citizens_needs_force_and_says_who_is_who(tmp_path):
                inbound(3, base=base, author="siti", thread="t3")])
     refused = run_cli(config, "merge", "2", "1")
     assert refused.code == 1
-    assert "ADU-2026-000002 (Warga 2, @budi @ x-test)" in refused.err
-    assert "ADU-2026-000001 (Warga 1, @siti @ x-test)" in refused.err and "--force" in refused.err
+    assert "ADU-2026-000002 (Warga 2, @budi @ sandbox)" in refused.err
+    assert "ADU-2026-000001 (Warga 1, @siti @ sandbox)" in refused.err and "--force" in refused.err
     assert rows(url, "SELECT id, status FROM ticket ORDER BY id") == [(1, "new"), (2, "new"), (3, "new")]
     same = run_cli(config, "merge", "3", "1")  # the same citizen wrote twice: no --force needed
     assert same.code == 0, same.err
@@ -94,7 +94,7 @@ def test_unknown_filter_values_exit_2_and_list_the_choices(tmp_path):
     config = make_config(tmp_path)
     seed(f"sqlite:///{tmp_path / 'aduan.db'}", [inbound(1, base=PINNED_NOW - timedelta(hours=3))])
     channel = run_cli(config, "inbox", "--channel", "twitter")
-    assert channel.code == 2 and "'twitter' tidak dikenal; pilih:" in channel.err and "x-test" in channel.err
+    assert channel.code == 2 and "'twitter' tidak dikenal; pilih:" in channel.err and "sandbox" in channel.err
     bidang = run_cli(config, "inbox", "--bidang", "xyz")
     assert bidang.code == 2 and "DAFDUK, CAPIL, PIAK, PDIP, SEKRETARIAT" in bidang.err
     kind = run_cli(config, "inbox", "--kind", "foo")
@@ -110,7 +110,7 @@ def test_unknown_filter_values_exit_2_and_list_the_choices(tmp_path):
 def test_channel_types_are_accepted_where_names_are_and_empty_ids_print_nothing(tmp_path):
     config = make_config(tmp_path)
     seed(f"sqlite:///{tmp_path / 'aduan.db'}", [inbound(1, base=PINNED_NOW - timedelta(hours=3))])
-    by_name = run_cli(config, "inbox", "--channel", "x-test", "--ids")
+    by_name = run_cli(config, "inbox", "--channel", "sandbox", "--ids")
     by_type = run_cli(config, "inbox", "--channel", "x", "--ids")
     assert by_name.code == by_type.code == 0 and by_name.out == by_type.out == "1\n"
     empty = run_cli(config, "inbox", "--bidang", "PIAK", "--ids")

@@ -33,14 +33,15 @@ def _history(out: str) -> str:
 def test_the_history_shows_labels_and_phrases_not_codes_or_json(tmp_path):
     config = _office(tmp_path)
     assert run_cli(config, "escalate", "1", "--to", "DAFDUK", "-m", "mohon cek status cetak").code == 0
-    assert run_cli(config, "reply", "1", "-m", "Baik, kami cek.").code == 0  # x-test has no channel: fails
+    assert run_cli(config, "reply", "1", "-m", "Baik, kami cek.", "--final").code == 0  # the sandbox channel accepts it
     shown = run_cli(config, "show", "1")
     assert shown.code == 0, shown.err
     history = _history(shown.out)
-    for label in ("Tiket dibuat", "Diteruskan ke bidang", "Dibalas", "Pengiriman gagal", "sistem"):
+    for label in ("Tiket dibuat", "Diteruskan ke bidang", "Dibalas", "Balasan terkirim", "sistem"):
         assert label in history
     assert "Baru → Diteruskan" in history and "Diteruskan → Dijawab" in history
-    assert "bidang DAFDUK" in history and "catatan mohon cek status cetak" in history
+    # the escalation note lives on the escalation, not in the append-only audit trail (issue 18: purge)
+    assert "bidang DAFDUK" in history and "mohon cek status cetak" not in history
     assert not any(re.search(rf"\b{code}\b", history) for code in CODES), history
     assert "{" not in history and '"' not in history.replace("'x-test'", "")
     assert "→ new" not in shown.out and "Sisa Waktu" not in shown.out  # answered: timeliness, not time left
@@ -61,7 +62,7 @@ def test_a_refusal_names_the_action_in_words(tmp_path):
 def test_status_filter_takes_labels_and_finds_what_close_closed(tmp_path):
     config = _office(tmp_path)
     assert run_cli(config, "close", "2", "--reason", "terima-kasih").code == 0
-    assert run_cli(config, "reply", "3", "-m", "Baik.").code == 0
+    assert run_cli(config, "reply", "3", "-m", "Baik.", "--final").code == 0
     assert run_cli(config, "escalate", "1", "--to", "DAFDUK").code == 0
 
     def refs(*words: str) -> set[str]:

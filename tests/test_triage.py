@@ -79,7 +79,7 @@ def test_triage_interim_key_keeps_an_escalated_ticket_escalated(tmp_path):
     url, config = _seed(tmp_path, 1)
     assert run_cli(config, "escalate", "1", "--to", "capil").code == 0
     # a plain reply is refused (the bidang has not answered), then [i] sends it as an interim reply
-    keys = "r\nktp-belum-cetak\ni\nktp-belum-cetak\nq\n"
+    keys = "r\nktp-belum-cetak\nk\ni\nktp-belum-cetak\nk\nq\n"  # each template is previewed, then [k] kirim
     result = run_cli(config, "triage", "--json", input_text=keys)
     assert result.code == 0, result.err
     assert "--interim" in result.err

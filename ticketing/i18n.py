@@ -43,8 +43,8 @@ WORDS: dict[str, dict[str, str]] = {
         "done_merge": "digabung ke", "templates": "Templat Balasan", "name": "Nama", "text": "Isi",
         "placeholders": "Placeholder yang tersedia", "source": "Sumber", "builtin": "bawaan",
         "configured": "config",
-        "triage_keys": "[r] balas dengan templat  [i] balasan sementara  [e] tulis di editor  [t] teruskan ke bidang  "
-        "[x] tutup  [s] lewati  [q] keluar",
+        "triage_keys": "[r] balas templat  [i] balasan sementara  [e] editor  [t] teruskan  [x] tutup  "
+        "[s] lewati  [q] keluar",
         "choose_template": "Templat (nomor atau nama)", "choose_bidang": "Teruskan ke bidang",
         "choose_reason": "Alasan tutup", "triage_done": "Triase selesai", "skipped": "dilewati",
         "unknown_key": "Tombol tidak dikenal", "triage_empty": "Tidak ada tiket untuk ditriase.",
@@ -87,8 +87,8 @@ WORDS: dict[str, dict[str, str]] = {
         "done_merge": "merged into", "templates": "Reply Templates", "name": "Name", "text": "Text",
         "placeholders": "Available placeholders", "source": "Source", "builtin": "built-in",
         "configured": "config",
-        "triage_keys": "[r] reply with template  [i] interim reply  [e] write in editor  [t] escalate  [x] close  "
-        "[s] skip  [q] quit",
+        "triage_keys": "[r] reply with template  [i] interim reply  [e] write in editor  [t] escalate  "
+        "[x] close  [s] skip  [q] quit",
         "choose_template": "Template (number or name)", "choose_bidang": "Escalate to division",
         "choose_reason": "Close reason", "triage_done": "Triage finished", "skipped": "skipped",
         "unknown_key": "Unknown key", "triage_empty": "No tickets to triage.",
@@ -113,6 +113,7 @@ WORDS: dict[str, dict[str, str]] = {
 EVENT_LABELS: dict[str, dict[str, str]] = {
     "id": {
         "created": "Tiket dibuat", "replied": "Dibalas", "delivered": "Balasan terkirim",
+        "answer_delivered": "Jawaban sampai ke warga", "reacted": "Reaksi warga",
         "delivery_failed": "Pengiriman gagal", "delivery_unknown": "Pengiriman perlu dicek",
         "delivery_resend": "Dikirim ulang", "delivery_marked_sent": "Ditandai terkirim",
         "escalated": "Diteruskan ke bidang", "answered_by_bidang": "Dijawab bidang", "resolved": "Ditandai selesai",
@@ -125,6 +126,7 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "created": "Ticket created", "replied": "Replied", "delivered": "Reply delivered",
+        "answer_delivered": "Answer reached the citizen", "reacted": "Citizen reaction",
         "delivery_failed": "Delivery failed", "delivery_unknown": "Delivery to verify",
         "delivery_resend": "Resent", "delivery_marked_sent": "Marked as sent",
         "escalated": "Escalated to a division", "answered_by_bidang": "Division answered", "resolved": "Resolved",

@@ -201,7 +201,8 @@ def test_a_send_cut_off_after_the_request_is_unknown_and_settled_by_the_admin(ch
                                     {"m": f'%"message_id": {message_id}%'}).scalars())
     engine.dispose()
     assert tuple(row) == ("sent", "seen-on-channel") and channel.copies() == 1
-    assert actions[-2:] == ["delivery_unknown", "delivery_marked_sent"]
+    # the outbox row's story, then the ticket's: settled as sent answers it (issue 15)
+    assert actions[-3:] == ["delivery_unknown", "delivery_marked_sent", "answer_delivered"]
     # settled once: a second settle of either kind is refused by the state guard
     again = run_cli(config, "outbox", "resend", str(message_id), env=channel.env)
     assert again.code != 0 and channel.copies() == 1

@@ -27,12 +27,16 @@ from ticketing.intake.ingest import ingest_batch
 from ticketing.store.db import open_database, write_session
 engine = open_database(sys.argv[1], auto_upgrade=True)
 base = datetime(2026, 11, 23, 1, tzinfo=UTC)
-for n in range(int(sys.argv[2])):
+import os
+stop, after, n = sys.argv[4] + ".stop", 0, 0
+while n < int(sys.argv[2]) and after < 5:  # keeps writing until the test has its backup, then 5 batches more
     with write_session(engine) as session:
         ingest_batch(session, "x-test", batch(20, base=base + timedelta(minutes=n), start=n * 20), now=base,
                      channel_type="x")
     if n == 5:
         open(sys.argv[4], "w").close()  # tell the test that writing is under way
+    after += os.path.exists(stop)
+    n += 1
 """
 
 
@@ -49,7 +53,7 @@ def test_a_backup_taken_while_collecting_restores_to_one_consistent_instant(tmp_
     source = tmp_path / "aduan.db"
     config = _config(tmp_path, source)
     started = tmp_path / "started"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, f"sqlite:///{source}", "150", str(ROOT), str(started)],
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, f"sqlite:///{source}", "2000", str(ROOT), str(started)],
                               cwd=ROOT, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not started.exists():
@@ -58,6 +62,7 @@ def test_a_backup_taken_while_collecting_restores_to_one_consistent_instant(tmp_
         time.sleep(0.05)
     backup = run_cli(config, "db", "backup", str(tmp_path / "copies"), user="kabid1")
     still_writing = writer.poll() is None
+    Path(f"{started}.stop").touch()  # the writer adds a few more batches after the copy, then ends
     assert writer.wait(timeout=300) == 0, writer.stderr.read().decode()[-800:]
     assert backup.code == 0, backup.out + backup.err
     assert still_writing, "the writer finished before the backup: the test proved nothing"

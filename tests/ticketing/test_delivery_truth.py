@@ -18,7 +18,7 @@ from ticketing.config import Settings
 from ticketing.errors import ReplyKindNeeded
 from ticketing.health import check_health
 from ticketing.intake.collect import collect
-from ticketing.outbound import outbox
+from ticketing.outbound import outbox, settle
 from ticketing.sla import tracking as sla
 from ticketing.store.db import read_session, run_write, write_session
 from ticketing.store.models import Event, Message, Ticket
@@ -134,9 +134,9 @@ def test_unknown_outcome_is_shown_with_the_actions_that_settle_it(app, fake):
     with read_session(app.engine) as session:
         detail = ticket_detail(session, session.get(Ticket, ticket_id), NOW, app.warn_before)
     assert detail["status_label"] == "Belum pasti terkirim"
-    assert f"aduan outbox mark-sent {message_id}" in detail["messages"][-1]["settle"]
+    assert f"aduan outbox confirm-sent {message_id}" in detail["messages"][-1]["settle"]
     with write_session(app.engine) as session:  # the admin found it in the chat: settled as sent
-        outbox.mark_sent(session, message_id, "admin1", NOW + timedelta(hours=1))
+        settle.confirm_sent(session, message_id, "admin1", NOW + timedelta(hours=1))
     ticket = _ticket(app, ticket_id)
     assert ticket.status == "answered" and ticket.reply_state is None
 
