@@ -168,7 +168,7 @@ ERRORS_EN: tuple[tuple[str, str], ...] = (
     (r"^(\S+) \(teknis (\S+)\) hanya boleh menangani tiket yang diteruskan ke bidang (\S+); tiket (\S+) ada di "
      r"bidang (\S+)$", r"\1 (teknis \2) may only handle tickets escalated to division \3; ticket \4 is with "
      r"division \5"),
-    (r"^tiket (\S+) berstatus (.+?); tidak bisa '([^']+)' \(ke (.+?)\)\. Dari (.+?) hanya bisa ke: (.+)$",
+    (r"^tiket (\S+) berstatus (.+?); tidak bisa '?([^'(]+?)'? \(ke (.+?)\)\. Dari (.+?) hanya bisa ke: (.+)$",
      r"ticket \1 is \2; cannot '\3' (to \4). From \5 it can only go to: \6"),
     (r"^tiket (\S+) berstatus (.+?); buka kembali dulu \(aduan reopen\) sebelum membalas$",
      r"ticket \1 is \2; reopen it first (aduan reopen) before replying"),
