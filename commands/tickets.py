@@ -349,9 +349,3 @@ def tag(ctx: typer.Context, ticket_id: str = TICKET_ARG,
 COMMANDS = {"reply": reply, "escalate": escalate, "answer": answer, "resolve": resolve, "close": close,
             "reopen": reopen, "assign": assign, "note": note, "tag": tag}
 
-
-def send_reply(ctx: typer.Context, ticket_id: str, as_json: bool, **options) -> dict[str, Any]:
-    """See commands.replying.send_reply (kept here for the triage session)."""
-    from commands.replying import send_reply as send
-
-    return send(ctx, ticket_id, as_json, **options)

@@ -222,6 +222,7 @@ class Session:
 
     def _perform(self, action: str, ref: str) -> dict[str, Any] | None:
         from commands import tickets
+        from commands.replying import send_reply
         from ticketing.config import BIDANG_CODES
         from ticketing.i18n import word
         from ticketing.workflow.statuses import CLOSE_REASONS
@@ -234,7 +235,7 @@ class Session:
             return self.confirm_template(ref, name, interim=action == "interim") if name else None
         if action == "edit":
             text = tickets.guarded(self.app, "reply", ref, False, lambda: tickets.compose_in_editor(self.app, ref))
-            return tickets.send_reply(ctx, ref, False, text=text, out=self.out)
+            return send_reply(ctx, ref, False, text=text, out=self.out)
         if action == "escalate":
             from ticketing.i18n_cli import message
 
@@ -252,6 +253,7 @@ class Session:
         a reply the admin has not read."""
         from commands import tickets
         from commands.render import plain
+        from commands.replying import send_reply
         from ticketing.i18n import word
         from ticketing.i18n_cli import message
 
@@ -264,12 +266,12 @@ class Session:
             key = self.keys.key(message("triage_send_edit_cancel", self.locale))
             choice = "cancel" if key is None else keys.get(key)
             if choice == "send":
-                return tickets.send_reply(self.ctx, ref, False, text=text, out=self.out, interim=interim)
+                return send_reply(self.ctx, ref, False, text=text, out=self.out, interim=interim)
             if choice == "edit":
                 initial = f"{text}\n# {ref}: {name}. {message('editor_hint', self.locale)}\n"
                 edited = tickets.guarded(self.app, "reply", ref, False,
                                          lambda initial=initial: tickets.edit_text(initial, self.app.environ))
-                return tickets.send_reply(self.ctx, ref, False, text=edited, out=self.out, interim=interim)
+                return send_reply(self.ctx, ref, False, text=edited, out=self.out, interim=interim)
             if choice == "cancel":
                 self.out.print(plain(message("triage_cancelled", self.locale)))
                 return None

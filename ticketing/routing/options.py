@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ticketing.config.sections import DEFAULT_REVIEW_THRESHOLD as DEFAULT_THRESHOLD  # noqa: F401
 from ticketing.config.sections import RoutingSettings as RoutingOptions
 
 
