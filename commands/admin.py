@@ -8,7 +8,7 @@ import typer
 
 from commands.context import app_of, console, state
 
-db_app = typer.Typer(help="Basis data: migrasi skema.", no_args_is_help=True)
+db_app = typer.Typer(help="Basis data: migrasi skema, salinan cadangan, pemulihan, hak akses.", no_args_is_help=True)
 
 # The commented sample configuration shipped with the checkout (`pip install -e .`).
 SAMPLE_FIRST_ADMIN = '- {username: admin1, name: "Admin Pengaduan", role: admin}'
@@ -83,9 +83,9 @@ def demo(
 @db_app.command("backup")
 def db_backup(
     ctx: typer.Context,
-    path: str = typer.Argument(None, help="Folder for the copy (default: backup.dir in config.yaml)."),
-    keep: int = typer.Option(None, "--keep", min=1, help="Copies to keep (default: backup.keep)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing unless it fails (for cron)."),
+    path: str = typer.Argument(None, help="Folder salinan (bawaan: backup.dir di config.yaml)."),
+    keep: int = typer.Option(None, "--keep", min=1, help="Jumlah salinan yang disimpan (bawaan: backup.keep)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Diam kecuali gagal (untuk cron)."),
 ) -> None:
     """Salin basis data yang sedang dipakai secara konsisten, periksa salinannya, rotasi salinan lama."""
     from commands.collect import _require
@@ -115,8 +115,8 @@ def db_backup(
 @db_app.command("restore")
 def db_restore(
     ctx: typer.Context,
-    path: str = typer.Argument(..., help="The copy to restore (an aduan-*.db or, on PostgreSQL, aduan-*.dump)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite a database that already holds tickets."),
+    path: str = typer.Argument(..., help="Salinan yang dipulihkan (aduan-*.db, atau aduan-*.dump di PostgreSQL)."),
+    force: bool = typer.Option(False, "--force", help="Timpa basis data yang sudah berisi tiket."),
 ) -> None:
     """Pulihkan basis data dari salinan (hentikan collector dan worker dahulu)."""
     from pathlib import Path
@@ -140,9 +140,9 @@ def db_restore(
 @db_app.command("grants")
 def db_grants(
     ctx: typer.Context,
-    apply: bool = typer.Option(False, "--apply", help="Run the statements (as the database owner)."),
+    apply: bool = typer.Option(False, "--apply", help="Jalankan perintah SQL-nya (sebagai pemilik basis data)."),
     prefix: str = typer.Option("aduan_", "--prefix",
-                               help="Role name prefix: PREFIXcollector, PREFIXworker, PREFIXcli."),
+                               help="Awalan nama peran: AWALANcollector, AWALANworker, AWALANcli."),
 ) -> None:
     """Peran PostgreSQL dengan hak minimum; tabel audit hanya bisa ditambah, tidak diubah atau dihapus."""
     import sqlalchemy as sa

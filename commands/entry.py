@@ -98,9 +98,12 @@ def _config_locale(argv: Sequence[str], environ: Mapping[str, str]) -> str | Non
     return None
 
 
+_OUR_METAVARS: set[str] = set()  # placeholders set by localize_help, replaced when it runs again
+
+
 def localize_help(command: click.Command, locale: str) -> None:
     """Every command's and option's help in `locale` (ticketing/i18n_help.py pairs the texts)."""
-    from ticketing.i18n_help import translate
+    from ticketing.i18n_help import metavar, translate
 
     stack = [command]
     while stack:
@@ -110,6 +113,9 @@ def localize_help(command: click.Command, locale: str) -> None:
         for param in current.params:
             if getattr(param, "help", None):
                 param.help = translate(param.help, locale)
+            if not getattr(param, "is_flag", False) and param.metavar in (None, *_OUR_METAVARS):
+                param.metavar = metavar(param.name, locale)
+                _OUR_METAVARS.add(param.metavar)
         stack.extend(getattr(current, "commands", {}).values())
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from commands.context import JSON_OPTION, app_of, print_json
+from ticketing.i18n_cli import message
 
 EXIT_UNHEALTHY = 1
 
@@ -28,8 +29,6 @@ def health(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         tz = app.settings.office.timezone
         last = ", ".join(f"{c['channel']} {format_datetime(_parse(c['last_success_at']), app.locale, tz)}"
                          for c in report.channels)
-        from ticketing.i18n_cli import message
-
         typer.echo(plain(message("health_ok", app.locale, count=len(report.channels))
                          + (message("health_last", app.locale, last=last) if last else "")))
     else:
@@ -37,7 +36,8 @@ def health(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
             typer.echo(plain(problem.message, single_line=True))
     if not as_json:
         for warning in report.warnings:
-            typer.echo(plain(f"peringatan: {warning.message}", single_line=True), err=True)
+            typer.echo(plain(message("health_warning", app.locale, text=warning.message), single_line=True),
+                       err=True)
     if not report.ok:
         raise typer.Exit(EXIT_UNHEALTHY)
 

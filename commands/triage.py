@@ -81,7 +81,7 @@ def triage(
     channel: str = typer.Option(None, "--channel", help="Hanya kanal ini."),
     bidang: str = typer.Option(None, "--bidang", help="Hanya bidang ini."),
     overdue: bool = typer.Option(False, "--overdue", help="Hanya yang lewat batas waktu."),
-    limit: int = typer.Option(50, "--limit", min=1, max=1000),
+    limit: int = typer.Option(50, "--limit", min=1, max=1000, help="Paling banyak sekian tiket dalam satu sesi."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Triase antrean satu per satu: balas dgn templat, teruskan, tutup, lewati, editor, keluar."""

@@ -13,7 +13,7 @@ webhook_app = typer.Typer(help="Webhook Meta (WhatsApp, Messenger, Instagram).",
 def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Listen address (put HTTPS in front: a reverse proxy)."),
-    port: int = typer.Option(8080, "--port"),
+    port: int = typer.Option(8080, "--port", help="Port dengar."),
 ) -> None:
     """Terima webhook bertanda tangan dari Meta; simpan dulu, lalu proses."""
     import uvicorn
@@ -51,10 +51,10 @@ def process(ctx: typer.Context) -> None:
 def deliveries(
     ctx: typer.Context,
     failed: bool = typer.Option(False, "--failed", help="Hanya kiriman yang gagal atau dihentikan (dead letter)."),
-    limit: int = typer.Option(50, "--limit", min=1),
+    limit: int = typer.Option(50, "--limit", min=1, help="Tampilkan paling banyak sekian kiriman."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Daftar kiriman webhook tersimpan: status, percobaan, galat terakhir."""
+    """Daftar kiriman webhook tersimpan: status, percobaan, kesalahan terakhir."""
     from rich.table import Table
     from rich.text import Text
 
@@ -83,8 +83,11 @@ def deliveries(
     console().print(table)
 
 
+RETRY_ID = typer.Argument(..., metavar="ID", help="Nomor kiriman (kolom pertama `aduan webhook deliveries`).")
+
+
 @webhook_app.command("retry")
-def retry(ctx: typer.Context, delivery_id: int = typer.Argument(..., metavar="ID")) -> None:
+def retry(ctx: typer.Context, delivery_id: int = RETRY_ID) -> None:
     """Antrekan ulang kiriman webhook yang gagal atau dihentikan; diproses pada putaran berikutnya."""
     from ticketing.store.db import run_write
     from ticketing.webhooks.deliveries import requeue

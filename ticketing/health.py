@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ticketing.errors import ConfigError
+from ticketing.i18n_cli import message
 from ticketing.privacy.redact import redact
 
 if TYPE_CHECKING:
@@ -54,10 +55,10 @@ class HealthReport:
                 "warnings": [w.as_dict() for w in self.warnings], "channels": self.channels, "queues": self.queues}
 
 
-def _when(value: datetime | None, tz: str) -> str:
+def _when(value: datetime | None, tz: str, locale: str) -> str:
     from ticketing.i18n import format_datetime
 
-    return format_datetime(value, "id", tz)
+    return format_datetime(value, locale, tz)
 
 
 def _minutes(delta: timedelta) -> int:
@@ -93,8 +94,6 @@ def check_channels(session, app: App, now: datetime, report: HealthReport) -> No
     states = {s.channel: s for s in session.execute(sa.select(CollectorState)).scalars()}
     webhooks = _last_webhooks(session)
     if not any(c.enabled for c in app.settings.channels):  # nothing is collected: that is not "ok"
-        from ticketing.i18n_cli import message
-
         report.problems.append(Problem("no_channel", "channels", message(
             "health_no_channel", app.locale, source=app.settings.source or "config.yaml")))
     for channel in (c for c in app.settings.channels if c.enabled):
@@ -107,19 +106,19 @@ def check_channels(session, app: App, now: datetime, report: HealthReport) -> No
         status = "ok"
         if state is not None and state.needs_reauth:
             status = "needs_reauth"
-            report.problems.append(Problem("needs_reauth", channel.name, (
-                f"{channel.name}: perlu otorisasi ulang (token ditolak): {redact(state.last_error or '')[:160]}")))
+            report.problems.append(Problem("needs_reauth", channel.name, message(
+                "health_needs_reauth", app.locale, channel=channel.name, error=redact(state.last_error or "")[:160])))
         if last is None:
             status = "never_ran" if status == "ok" else status
-            what = "belum pernah menerima webhook" if webhook_only else "belum pernah berhasil diambil"
-            report.problems.append(Problem("never_ran", channel.name, f"{channel.name}: {what}"))
+            key = "health_never_received" if webhook_only else "health_never_ran"
+            report.problems.append(Problem("never_ran", channel.name, message(key, app.locale, channel=channel.name)))
         elif now - last > limit:
             status = "stale" if status == "ok" else status
-            what = "webhook terakhir diterima" if webhook_only else "terakhir berhasil"
-            error = f"; galat terakhir: {redact(state.last_error)[:160]}" if failing and state.last_error else ""
-            report.problems.append(Problem("stale", channel.name, (
-                f"{channel.name}: {what} {_when(last, tz)} ({_minutes(now - last)} menit lalu, batas "
-                f"{_minutes(limit)} menit){error}")))
+            error = message("health_last_error", app.locale, error=redact(state.last_error)[:160]) \
+                if failing and state.last_error else ""
+            report.problems.append(Problem("stale", channel.name, message(
+                "health_stale_webhook" if webhook_only else "health_stale", app.locale, channel=channel.name,
+                when=_when(last, tz, app.locale), minutes=_minutes(now - last), limit=_minutes(limit)) + error))
         elif failing:
             status = "degraded"  # the last run failed but the channel is within its staleness: not yet an alarm
         report.channels.append({
@@ -140,48 +139,44 @@ def check_work(session, app: App, now: datetime, report: HealthReport) -> None:
     quarantined, newest = session.execute(sa.select(sa.func.count(), sa.func.max(Quarantine.received_at))
                                           .where(Quarantine.resolved_at.is_(None))).one()
     if quarantined:
-        report.problems.append(Problem("quarantine", "quarantine", (
-            f"karantina: {quarantined} item belum ditangani (terbaru {_when(_aware(newest), tz)})")))
+        report.problems.append(Problem("quarantine", "quarantine", message(
+            "health_quarantine", app.locale, count=quarantined, newest=_when(_aware(newest), tz, app.locale))))
     stuck = sa.or_(Message.delivery_state == UNKNOWN,
                    sa.and_(Message.delivery_state == SENDING, Message.next_attempt_at <= now))
     rows = session.execute(sa.select(Message.delivery_state, sa.func.count()).where(
         Message.direction == "out", stuck).group_by(Message.delivery_state)).all()
     for state, number in rows:
-        report.problems.append(Problem(f"outbox_{state}", "outbox", (
-            f"outbox: {number} balasan berstatus '{state}' (terputus saat dikirim): cek di kanal, lalu "
-            "aduan outbox confirm-sent ID atau aduan outbox resend ID")))
+        report.problems.append(Problem(f"outbox_{state}", "outbox", message(
+            "health_outbox_stuck", app.locale, count=number, state=state)))
     from ticketing.store.models import Ticket
 
     waiting = dict(session.execute(sa.select(Ticket.reply_state, sa.func.count()).where(
         Ticket.reply_state.in_(("failed", "unknown")), Ticket.merged_into_id.is_(None))
         .group_by(Ticket.reply_state)).all())
     if waiting.get("failed"):
-        report.problems.append(Problem("reply_failed", "outbox", (
-            f"balasan: {waiting['failed']} tiket Gagal kirim (warga belum menerima jawaban, batas waktu tetap "
-            "berjalan): lihat aduan inbox, perbaiki lalu aduan outbox resend ID")))
+        report.problems.append(Problem("reply_failed", "outbox", message(
+            "health_reply_failed", app.locale, count=waiting["failed"])))
     if waiting.get("unknown"):
-        report.problems.append(Problem("reply_unknown", "outbox", (
-            f"balasan: {waiting['unknown']} tiket Belum pasti terkirim: cek di kanal, lalu "
-            "aduan outbox confirm-sent ID atau aduan outbox resend ID")))
+        report.problems.append(Problem("reply_unknown", "outbox", message(
+            "health_reply_unknown", app.locale, count=waiting["unknown"])))
     minutes = app.settings.health.webhook_backlog_minutes
     cutoff = now - timedelta(minutes=minutes)
     waiting, oldest = session.execute(sa.select(sa.func.count(), sa.func.min(WebhookDelivery.received_at)).where(
         WebhookDelivery.processed_at.is_(None), WebhookDelivery.dead_at.is_(None),
         WebhookDelivery.received_at < cutoff)).one()
     if waiting:
-        report.problems.append(Problem("webhook_backlog", "webhook", (
-            f"webhook: {waiting} kiriman belum diproses lebih dari {minutes} menit (tertua "
-            f"{_when(_aware(oldest), tz)})")))
+        report.problems.append(Problem("webhook_backlog", "webhook", message(
+            "health_webhook_backlog", app.locale, count=waiting, minutes=minutes,
+            oldest=_when(_aware(oldest), tz, app.locale))))
     from ticketing.webhooks.deliveries import failure_counts
 
     dead, failing = failure_counts(session)
     if dead:
-        report.problems.append(Problem("webhook_dead", "webhook", (
-            f"webhook: {dead} kiriman gagal terus dan dihentikan (dead letter): lihat aduan webhook deliveries "
-            "--failed, lalu aduan webhook retry ID")))
+        report.problems.append(Problem("webhook_dead", "webhook", message(
+            "health_webhook_dead", app.locale, count=dead)))
     if failing:
-        report.problems.append(Problem("webhook_failing", "webhook", (
-            f"webhook: {failing} kiriman gagal diproses dan akan dicoba lagi (aduan webhook deliveries --failed)")))
+        report.problems.append(Problem("webhook_failing", "webhook", message(
+            "health_webhook_failing", app.locale, count=failing)))
 
 
 def _aware(value):
@@ -208,16 +203,15 @@ def check_queues(app: App, report: HealthReport) -> None:
         scheduler = bool(conn.exists(f"rq:scheduler-lock:{SCHEDULER_QUEUE}"))
     except redis_errors() as exc:
         report.queues = {"mode": "redis", "reachable": False}
-        report.problems.append(Problem("redis_down", "redis", f"redis: tidak bisa dihubungi: {redact(exc)[:160]}"))
+        report.problems.append(Problem("redis_down", "redis", message(
+            "health_redis_down", app.locale, error=redact(exc)[:160])))
         return
     report.queues = {"mode": "redis", "reachable": True, "workers": sorted(w.name for w in workers),
                      "scheduler": scheduler}
     if not workers:
-        report.problems.append(Problem("no_worker", "worker", (
-            "worker: tidak ada `aduan worker` yang berjalan (balasan dan timer SLA tidak dikerjakan)")))
+        report.problems.append(Problem("no_worker", "worker", message("health_no_worker", app.locale)))
     if not scheduler:
-        report.problems.append(Problem("no_scheduler", "scheduler", (
-            "scheduler: tidak ada penjadwal RQ yang aktif (timer SLA tidak berbunyi; jalankan aduan worker)")))
+        report.problems.append(Problem("no_scheduler", "scheduler", message("health_no_scheduler", app.locale)))
 
 
 def check_health(app: App, now: datetime | None = None) -> HealthReport:
@@ -236,9 +230,7 @@ def check_health(app: App, now: datetime | None = None) -> HealthReport:
 def check_safeguards(app: App, now: datetime, report: HealthReport) -> None:
     """Warnings about how the installation protects itself: identity mode and backups."""
     if app.settings.identity is None:
-        report.warnings.append(Problem("identity_unset", "identity", (
-            "identitas: kunci `identity` tidak ada di config.yaml; pengguna diambil dari --as/ADUAN_USER tanpa "
-            "bukti. Tulis `identity: os` (lihat README) atau `identity: declared`")))
+        report.warnings.append(Problem("identity_unset", "identity", message("health_identity_unset", app.locale)))
     from ticketing.store.backup import backup_folder, backups_in, sqlite_path, taken_at
 
     if sqlite_path(app.settings.database.url) is None:
@@ -247,10 +239,8 @@ def check_safeguards(app: App, now: datetime, report: HealthReport) -> None:
     newest = backups_in(folder)[:1]
     limit = timedelta(hours=app.settings.backup.max_age_hours)
     if not newest:
-        report.warnings.append(Problem("no_backup", "backup", (
-            f"cadangan: belum ada cadangan di {folder}; jadwalkan `aduan db backup` (lihat README)")))
+        report.warnings.append(Problem("no_backup", "backup", message("health_no_backup", app.locale, folder=folder)))
         return
     if now - taken_at(newest[0]) > limit:
-        report.warnings.append(Problem("backup_old", "backup", (
-            f"cadangan: cadangan terbaru ({newest[0].name}) berumur lebih dari "
-            f"{app.settings.backup.max_age_hours:g} jam")))
+        report.warnings.append(Problem("backup_old", "backup", message(
+            "health_backup_old", app.locale, name=newest[0].name, hours=f"{app.settings.backup.max_age_hours:g}")))

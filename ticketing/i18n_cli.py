@@ -35,6 +35,36 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "`aduan --config {path} health`",
         "health_ok": "ok: {count} kanal aktif sehat",
         "health_last": "; ingest terakhir berhasil: {last}",
+        "health_warning": "peringatan: {text}",
+        "health_needs_reauth": "{channel}: perlu otorisasi ulang (token ditolak): {error}",
+        "health_never_ran": "{channel}: belum pernah berhasil diambil",
+        "health_never_received": "{channel}: belum pernah menerima webhook",
+        "health_stale": "{channel}: terakhir berhasil {when} ({minutes} menit lalu, batas {limit} menit)",
+        "health_stale_webhook": "{channel}: webhook terakhir diterima {when} ({minutes} menit lalu, "
+                                "batas {limit} menit)",
+        "health_last_error": "; kesalahan terakhir: {error}",
+        "health_quarantine": "karantina: {count} item belum ditangani (terbaru {newest}); lihat aduan quarantine",
+        "health_outbox_stuck": "outbox: {count} balasan berstatus '{state}' (terputus saat dikirim): cek di kanal, "
+                               "lalu aduan outbox confirm-sent ID atau aduan outbox resend ID",
+        "health_reply_failed": "balasan: {count} tiket Gagal kirim (warga belum menerima jawaban, batas waktu tetap "
+                               "berjalan): lihat aduan inbox, perbaiki lalu aduan outbox resend ID",
+        "health_reply_unknown": "balasan: {count} tiket Belum pasti terkirim: cek di kanal, lalu "
+                                "aduan outbox confirm-sent ID atau aduan outbox resend ID",
+        "health_webhook_backlog": "webhook: {count} kiriman belum diproses lebih dari {minutes} menit "
+                                  "(tertua {oldest})",
+        "health_webhook_dead": "webhook: {count} kiriman gagal terus dan dihentikan (dead letter): lihat aduan "
+                               "webhook deliveries --failed, lalu aduan webhook retry ID",
+        "health_webhook_failing": "webhook: {count} kiriman gagal diproses dan akan dicoba lagi "
+                                  "(aduan webhook deliveries --failed)",
+        "health_redis_down": "redis: tidak bisa dihubungi: {error}",
+        "health_no_worker": "worker: tidak ada `aduan worker` yang berjalan (balasan dan timer SLA tidak dikerjakan)",
+        "health_no_scheduler": "scheduler: tidak ada penjadwal RQ yang aktif (timer SLA tidak berbunyi; "
+                               "jalankan aduan worker)",
+        "health_identity_unset": "identitas: kunci `identity` tidak ada di config.yaml; pengguna diambil dari "
+                                 "--as/ADUAN_USER tanpa bukti. Tulis `identity: os` (lihat README) atau "
+                                 "`identity: declared`",
+        "health_no_backup": "cadangan: belum ada cadangan di {folder}; jadwalkan `aduan db backup` (lihat README)",
+        "health_backup_old": "cadangan: cadangan terbaru ({name}) berumur lebih dari {hours} jam",
         "health_no_channel": "tidak ada kanal aktif: nyalakan satu kanal di channels: ({source}) dengan enabled: true",
         "bad_choice": "{value!r} tidak dikenal; pilih: {choices}",
         "merge_other_contact": "tiket {ref} ({source}) dan {into} ({target}) milik pelapor yang berbeda; "
@@ -73,6 +103,35 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "`aduan --config {path} health`",
         "health_ok": "ok: {count} enabled channels healthy",
         "health_last": "; last successful ingest: {last}",
+        "health_warning": "warning: {text}",
+        "health_needs_reauth": "{channel}: needs re-authorisation (token refused): {error}",
+        "health_never_ran": "{channel}: never fetched successfully",
+        "health_never_received": "{channel}: has never received a webhook",
+        "health_stale": "{channel}: last success {when} ({minutes} minutes ago, limit {limit} minutes)",
+        "health_stale_webhook": "{channel}: last webhook received {when} ({minutes} minutes ago, "
+                                "limit {limit} minutes)",
+        "health_last_error": "; last error: {error}",
+        "health_quarantine": "quarantine: {count} items not yet handled (newest {newest}); see aduan quarantine",
+        "health_outbox_stuck": "outbox: {count} replies in state '{state}' (cut off while sending): check on the "
+                               "channel, then aduan outbox confirm-sent ID or aduan outbox resend ID",
+        "health_reply_failed": "replies: {count} tickets Send failed (the citizen has no answer yet, the due time "
+                               "keeps running): see aduan inbox, fix it, then aduan outbox resend ID",
+        "health_reply_unknown": "replies: {count} tickets Delivery uncertain: check on the channel, then "
+                                "aduan outbox confirm-sent ID or aduan outbox resend ID",
+        "health_webhook_backlog": "webhook: {count} deliveries unprocessed for more than {minutes} minutes "
+                                  "(oldest {oldest})",
+        "health_webhook_dead": "webhook: {count} deliveries kept failing and were given up (dead letter): see "
+                               "aduan webhook deliveries --failed, then aduan webhook retry ID",
+        "health_webhook_failing": "webhook: {count} deliveries failed to process and will be tried again "
+                                  "(aduan webhook deliveries --failed)",
+        "health_redis_down": "redis: cannot be reached: {error}",
+        "health_no_worker": "worker: no `aduan worker` is running (replies and SLA timers are not handled)",
+        "health_no_scheduler": "scheduler: no RQ scheduler is active (SLA timers do not fire; run aduan worker)",
+        "health_identity_unset": "identity: the `identity` key is missing from config.yaml; the user is taken from "
+                                 "--as/ADUAN_USER without proof. Write `identity: os` (see README) or "
+                                 "`identity: declared`",
+        "health_no_backup": "backup: no backup in {folder} yet; schedule `aduan db backup` (see README)",
+        "health_backup_old": "backup: the newest backup ({name}) is older than {hours} hours",
         "health_no_channel": "no enabled channel: enable one under channels: ({source}) with enabled: true",
         "bad_choice": "{value!r} is unknown; choose: {choices}",
         "merge_other_contact": "tickets {ref} ({source}) and {into} ({target}) belong to different citizens; "
@@ -113,12 +172,12 @@ CLICK_ID: tuple[tuple[str, str], ...] = (
     (r"(?m)^Options:$", "Opsi:"),
     (r"(?m)^Commands:$", "Perintah:"),
     (r"(?m)^Arguments:$", "Argumen:"),
-    (r"Show this message and exit\.", "Tampilkan bantuan ini lalu keluar."),
+    (r"Show\s+this\s+message\s+and\s+exit\.", "Tampilkan bantuan ini lalu keluar."),
     (r"\[default:(\s[^\]]*)\]", r"[bawaan:\1]"),
     (r"\[required\]", "[wajib]"),
-    (r"; required\]", "; wajib]"),
+    (r";(\s+)required\]", r";\1wajib]"),
     (r"<int range>", "<bilangan>"),
-    (r"\[env var:(\s[^\]]*)\]", r"[variabel lingkungan:\1]"),
+    (r"\[env\s+var:(\s[^\]]*)\]", r"[variabel lingkungan:\1]"),
     (r"(?m)^Error: ", "Kesalahan: "),
     (r"Try '([^']*)' for help\.", r"Coba '\1' untuk bantuan."),
     (r"No such option: (\S+)", r"Tidak ada opsi: \1"),

@@ -149,8 +149,8 @@ PAIRS: tuple[tuple[str, str], ...] = (
      'Health of each channel: last success/error, messages today, cursor, authorisation, budget.'),
     ('Cek kredensial dan jangkauan tiap kanal aktif (memanggil API kanal).',
      "Check the credentials and reachability of each enabled channel (calls the channel's API)."),
-    ('Basis data: migrasi skema.',
-     'Database: schema migrations.'),
+    ('Basis data: migrasi skema, salinan cadangan, pemulihan, hak akses.',
+     'Database: schema migrations, backups, restore, grants.'),
     ('Bawa skema basis data ke versi terbaru (migrasi Alembic).',
      'Bring the database schema to the newest version (Alembic migrations).'),
     ('Rekap harian dan laporan bulanan (SOP langkah 5).',
@@ -251,6 +251,103 @@ PAIRS: tuple[tuple[str, str], ...] = (
      "Audit trail: verify the history's hash chain."),
     ('Periksa rantai hash jejak audit (khusus supervisor).',
      "Verify the audit trail's hash chain (supervisors only)."),
+    ('Kode atau label: new/baru, escalated/diteruskan, followed_up/ditindaklanjuti, '
+     'answered/dijawab, closed (selesai dan ditutup), selesai/resolved, ditutup/dismissed, open, all '
+     '(bawaan: open). Boleh berulang.',
+     'A code or a label: new, escalated, followed_up, answered, closed (resolved and dismissed), '
+     'resolved, dismissed, open, all (default: open). May be repeated.'),
+    ('Jangan pakai pager meski keluaran panjang.',
+     'Never page, even when the output is long.'),
+    ('Balas warga lewat kanal tiketnya (tanpa -m/--template: buka $EDITOR).\n\nTiket menjadi Dijawab '
+     '(batas waktu berhenti) baru setelah kanal menerima balasan.',
+     "Reply to the citizen over the ticket's channel (no -m/--template: opens $EDITOR).\n\nThe ticket "
+     'becomes Answered (its due time stops) only once the channel has accepted the reply.'),
+    ('Balasan sementara: status dan batas waktu tetap.',
+     'An interim reply: status and due time stay as they are.'),
+    ('Jawaban akhir, juga saat jawaban bidang belum masuk.',
+     "The final answer, even while the division's answer is still outstanding."),
+    ('Perbaiki jenis, kategori atau bidang tiket; dicatat sebagai label untuk `aduan classify train`.',
+     "Correct a ticket's kind, category or division; recorded as a label for `aduan classify train`."),
+    ('Kategori layanan yang benar (mis. kk, ktp-el).',
+     'The right service category (e.g. kk, ktp-el).'),
+    ('Jenis: pengaduan, pertanyaan, saran, apresiasi, spam.',
+     'Kind: pengaduan, pertanyaan, saran, apresiasi, spam (complaint, question, suggestion, praise, spam).'),
+    ('Bidang (bawaan: bidang untuk kategori itu).',
+     "Division (default: the category's division)."),
+    ('Kesehatan tiap kanal: sukses/kegagalan terakhir, pesan hari ini, kursor, otorisasi, anggaran.',
+     "Each channel's health: last success and failure, messages today, cursor, authorisation, read allowance."),
+    ('Salin basis data yang sedang dipakai secara konsisten, periksa salinannya, rotasi salinan lama.',
+     'Copy the live database consistently, verify the copy, rotate old copies.'),
+    ('Folder salinan (bawaan: backup.dir di config.yaml).',
+     'Folder for the copy (default: backup.dir in config.yaml).'),
+    ('Jumlah salinan yang disimpan (bawaan: backup.keep).',
+     'Copies to keep (default: backup.keep).'),
+    ('Diam kecuali gagal (untuk cron).',
+     'Print nothing unless it fails (for cron).'),
+    ('Pulihkan basis data dari salinan (hentikan collector dan worker dahulu).',
+     'Restore the database from a copy (stop the collectors and workers first).'),
+    ('Salinan yang dipulihkan (aduan-*.db, atau aduan-*.dump di PostgreSQL).',
+     'The copy to restore (an aduan-*.db or, on PostgreSQL, aduan-*.dump).'),
+    ('Timpa basis data yang sudah berisi tiket.',
+     'Overwrite a database that already holds tickets.'),
+    ('Peran PostgreSQL dengan hak minimum; tabel audit hanya bisa ditambah, tidak diubah atau dihapus.',
+     'PostgreSQL roles with least privilege; audit tables can be appended to, never changed or deleted.'),
+    ('Jalankan perintah SQL-nya (sebagai pemilik basis data).',
+     'Run the statements (as the database owner).'),
+    ('Awalan nama peran: AWALANcollector, AWALANworker, AWALANcli.',
+     'Role name prefix: PREFIXcollector, PREFIXworker, PREFIXcli.'),
+    ('Konfigurasi: periksa config.yaml.',
+     'Configuration: check config.yaml.'),
+    ('Periksa setiap bagian config.yaml, termasuk kunci tiap kanal; keluar 2 bila ada yang salah.',
+     "Check every section of config.yaml, each channel's keys included; exit 2 when something is wrong."),
+    ('Berkas tujuan (bawaan rekap-harian-TANGGAL.EXT); - untuk keluaran standar.',
+     'Output file (default rekap-harian-DATE.EXT); - for standard output.'),
+    ("Pemisah kolom CSV (bawaan ';' untuk bahasa id, ',' untuk en).",
+     "CSV column separator (default ';' in Indonesian, ',' in English)."),
+    ('CSV: tabel ringkasan, bukan baris tiket.',
+     'CSV: the summary table, not the ticket rows.'),
+    ('Berkas tujuan (bawaan laporan-bulanan-BULAN.EXT); - untuk keluaran standar.',
+     'Output file (default laporan-bulanan-MONTH.EXT); - for standard output.'),
+    ('CSV: satu tabel laporan; summary, flow, flow_by, by_status, by_channel, by_kind, by_category, '
+     'by_bidang, top_topics, daily_counts, kendala, rekomendasi.',
+     'CSV: one table of the report; summary, flow, flow_by, by_status, by_channel, by_kind, '
+     'by_category, by_bidang, top_topics, daily_counts, kendala, rekomendasi.'),
+    ('Kirim ulang balasan yang terbukti belum diterima warga (bagian yang sudah diterima tidak diulang).',
+     'Send again a reply proven not to have reached the citizen (parts already accepted are not repeated).'),
+    ('Nama lama dari confirm-sent.',
+     'Old name of confirm-sent.'),
+    ('Daftar kiriman webhook tersimpan: status, percobaan, kesalahan terakhir.',
+     'Stored webhook deliveries: status, attempts, last error.'),
+    ('Hanya kiriman yang gagal atau dihentikan (dead letter).',
+     'Only deliveries that failed or were given up (dead letter).'),
+    ('Antrekan ulang kiriman webhook yang gagal atau dihentikan; diproses pada putaran berikutnya.',
+     'Queue failed or given-up webhook deliveries again; they are processed on the next round.'),
+    ('Routing: uji satu pesan (aduan classify TEKS), latih, label, evaluasi.',
+     'Routing: try one message (aduan classify TEXT), train, labels, evaluate.'),
+    ('Latih ulang model routing: data bawaan + label koreksi kantor (deterministik).',
+     "Retrain the routing model: the bundled data plus the office's correction labels (deterministic)."),
+    ('Tulis model ke sini (bawaan: routing.model_file).',
+     'Write the model here (default: routing.model_file).'),
+    ('Label koreksi routing dari kantor (teks disamarkan); --export BERKAS menulis YAML.',
+     "The office's routing correction labels (texts masked); --export FILE writes YAML."),
+    ('Tulis label ke berkas YAML ini.',
+     'Write the labels to this YAML file.'),
+    ('Akurasi routing pada label kantor (validasi silang) dan tabel kebingungan kategori.',
+     "Routing accuracy on the office's labels (cross-validated) and the category confusion table."),
+    ('Hanya jenis ini: pengaduan, pertanyaan, saran, apresiasi, spam.',
+     'Only this kind: pengaduan, pertanyaan, saran, apresiasi, spam (complaint, question, suggestion, praise, spam).'),
+    ('Hanya kategori layanan ini (mis. kk, ktp-el).',
+     'Only this service category (e.g. kk, ktp-el).'),
+    ('Tampilkan paling banyak sekian tiket.',
+     'Show at most this many tickets.'),
+    ('Paling banyak sekian tiket dalam satu sesi.',
+     'At most this many tickets in one session.'),
+    ('Port dengar.',
+     'Listen port.'),
+    ('Tampilkan paling banyak sekian kiriman.',
+     'Show at most this many deliveries.'),
+    ('Nomor kiriman (kolom pertama `aduan webhook deliveries`).',
+     'The delivery number (first column of `aduan webhook deliveries`).'),
 )
 
 _INDEX: dict[str, tuple[str, str]] = {}
@@ -271,4 +368,32 @@ def translate(text: str | None, locale: str) -> str | None:
     pair = _index().get(text.strip())
     if pair is None:
         return text
+    return pair[1] if locale == "en" else pair[0]
+
+
+# The placeholder after an option or in the usage line (`--channel KANAL`, `aduan show ID`), by the
+# parameter's name, so help shows what to type instead of a Python type such as <str> or <list[str]>.
+METAVARS: dict[str, tuple[str, str]] = {
+    "bidang": ("BIDANG", "DIVISION"), "category": ("KATEGORI", "CATEGORY"), "channel": ("KANAL", "CHANNEL"),
+    "config": ("BERKAS", "FILE"), "contact": ("ID", "ID"), "database": ("BERKAS", "FILE"),
+    "day": ("TANGGAL", "DATE"), "delivery_id": ("ID", "ID"), "export": ("BERKAS", "FILE"),
+    "external_id": ("ID", "ID"), "fmt": ("FORMAT", "FORMAT"), "host": ("ALAMAT", "ADDRESS"),
+    "into": ("ID", "ID"), "keep": ("N", "N"), "kendala": ("TEKS", "TEXT"), "kind": ("JENIS", "KIND"),
+    "lang": ("id|en", "id|en"), "limit": ("N", "N"), "message": ("TEKS", "TEXT"), "message_id": ("ID", "ID"),
+    "month": ("BULAN", "MONTH"), "name": ("NAMA", "NAME"), "notes_file": ("BERKAS", "FILE"),
+    "older_than": ("HARI", "DAYS"), "output": ("BERKAS", "FILE"), "path": ("PATH", "PATH"),
+    "port": ("PORT", "PORT"), "prefix": ("AWALAN", "PREFIX"), "reason": ("ALASAN", "REASON"),
+    "received": ("WAKTU", "TIME"), "rekomendasi": ("TEKS", "TEXT"), "rules": ("BERKAS", "FILE"),
+    "search": ("TEKS", "TEXT"), "section": ("BAGIAN", "SECTION"), "sep": ("KARAKTER", "CHARACTER"),
+    "since": ("TANGGAL", "DATE"), "state": ("STATUS", "STATE"), "status": ("STATUS", "STATUS"),
+    "sweep_every": ("DETIK", "SECONDS"), "tags": ("TAG", "TAG"), "template": ("TEMPLAT", "TEMPLATE"),
+    "text": ("TEKS", "TEXT"), "ticket": ("ID", "ID"), "ticket_id": ("ID", "ID"), "ticket_ids": ("ID", "ID"),
+    "to": ("STAF|BIDANG", "STAFF|DIVISION"), "user": ("STAF", "STAFF"), "year": ("TAHUN", "YEAR"),
+}
+_FALLBACK_METAVAR = ("NILAI", "VALUE")
+
+
+def metavar(name: str | None, locale: str) -> str:
+    """The placeholder for parameter `name` in `locale`."""
+    pair = METAVARS.get((name or "").removesuffix("_global"), _FALLBACK_METAVAR)
     return pair[1] if locale == "en" else pair[0]

@@ -61,7 +61,7 @@ def test_row13_server_errors_degrade_then_alert_with_the_error_and_reauth_alerts
     assert "503" in degraded["channels"][0]["last_error"]
     assert run_cli(config, "collect", env=fake.env(), now=at(65)).code == 1
     stale = health(config, fake, 70)
-    assert stale.code == 1 and "(70 menit lalu, batas 60 menit); galat terakhir:" in stale.out
+    assert stale.code == 1 and "(70 menit lalu, batas 60 menit); kesalahan terakhir:" in stale.out
     assert "503" in stale.out and "getUpdates" in stale.out and "/bot[REDACTED]" in stale.out
     fake.echo_status = 401
     assert run_cli(config, "collect", env=fake.env(), now=at(71)).code == 1
