@@ -134,8 +134,8 @@ class XCollector(Collector):
             return {"id": self.settings.user_id, "username": self.settings.username.lstrip("@")}
         if self._me is None:
             if not self._has_user_context:
-                raise ConfigError(f"channels ({self.name}).user_id and username are needed: an app-only bearer "
-                                  "token cannot ask X which account it is")
+                raise ConfigError(f"channels ({self.name}).user_id dan username wajib diisi: token bearer app-only "
+                                  "tidak bisa menanyakan ke X akun mana yang dipakai")
             self._me = self._fetch_me()
         return {"id": self.settings.user_id or self._me["id"],
                 "username": (self.settings.username or self._me.get("username", "")).lstrip("@")}
@@ -249,7 +249,7 @@ class XCollector(Collector):
         """Who we are: /2/users/me with user context; an app-only token can only look up user_id."""
         if not self._has_user_context:
             if not self.settings.user_id:
-                raise ConfigError(f"channels ({self.name}).user_id is needed with an app-only bearer token")
+                raise ConfigError(f"channels ({self.name}).user_id wajib diisi bila memakai token bearer app-only")
             data = self._call("memeriksa akun", "get_user", id=self.settings.user_id, user_fields=USER_FIELDS)
             user = data.get("data") if isinstance(data.get("data"), dict) else {}
             if not user:

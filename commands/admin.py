@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from commands.context import app_of, console, state
+from ticketing.i18n_cli import message
 
 db_app = typer.Typer(help="Basis data: migrasi skema, salinan cadangan, pemulihan, hak akses.", no_args_is_help=True)
 
@@ -26,7 +27,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     before = current_revision(engine)
     upgrade(engine)
     after = current_revision(engine)
-    typer.echo(f"schema: {before or '(kosong)'} -> {after}")
+    typer.echo(message("db_upgraded", app.locale, before=before or message("db_empty", app.locale), after=after))
 
 
 def init(
@@ -36,7 +37,7 @@ def init(
 ) -> None:
     """Buat config.yaml berkomentar dan basis data kosong yang sudah dimigrasi."""
     from ticketing.errors import ConfigError, Refused
-    from ticketing.i18n_cli import locale_from, message
+    from ticketing.i18n_cli import locale_from
     from ticketing.store.db import current_revision, make_engine, upgrade
 
     locale = locale_from(__import__("os").environ, state(ctx).lang)
@@ -99,17 +100,17 @@ def db_backup(
     if database is None:
         target = backup.pg_backup(url, folder, app.now())
         if not quiet:
-            typer.echo(f"cadangan PostgreSQL: {target}")
+            typer.echo(message("db_backup_pg", app.locale, path=target))
         return
     app.engine  # the embedded database is created and migrated on first use, as by any command  # noqa: B018
     result = backup.backup_sqlite(database, folder, app.now(), keep or app.settings.backup.keep)
     if quiet:
         return
     counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
-    typer.echo(f"cadangan: {result.path}")
-    typer.echo(f"diperiksa: integritas ok, rantai audit utuh ({result.audit_events} peristiwa); {counts}")
+    typer.echo(message("db_backup_done", app.locale, path=result.path))
+    typer.echo(message("db_backup_checked", app.locale, events=result.audit_events, counts=counts))
     for old in result.removed:
-        typer.echo(f"dihapus (rotasi): {old}")
+        typer.echo(message("db_backup_rotated", app.locale, path=old))
 
 
 @db_app.command("restore")
@@ -130,11 +131,11 @@ def db_restore(
     database = backup.sqlite_path(url)
     if database is None:
         backup.pg_restore(Path(path), url)
-        typer.echo(f"dipulihkan dari {path}")
+        typer.echo(message("db_restored_pg", app.locale, path=path))
         return
     result = backup.restore_sqlite(Path(path), database, force)
     counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
-    typer.echo(f"dipulihkan: {database} dari {path} ({counts})")
+    typer.echo(message("db_restored", app.locale, database=database, path=path, counts=counts))
 
 
 @db_app.command("grants")
@@ -152,7 +153,7 @@ def db_grants(
 
     app = app_of(ctx)
     if sqlite_path(app.settings.database.url) is not None:
-        typer.echo("SQLite tidak punya peran basis data; lindungi berkasnya dengan hak akses berkas (chmod 600).")
+        typer.echo(message("db_grants_sqlite", app.locale))
         return
     with app.engine.connect() as conn:
         tables = sa.inspect(conn).get_table_names()
@@ -164,7 +165,7 @@ def db_grants(
     with app.engine.begin() as conn:
         for statement in statements:
             conn.exec_driver_sql(statement)
-    typer.echo(f"{len(statements)} pernyataan dijalankan")
+    typer.echo(message("db_grants_done", app.locale, count=len(statements)))
 
 
 config_app = typer.Typer(help="Konfigurasi: periksa config.yaml.", no_args_is_help=True)
@@ -187,4 +188,5 @@ def config_check(ctx: typer.Context) -> None:
         typer.echo(problem, err=True)
     if problems:
         raise typer.Exit(2)
-    typer.echo(f"ok: {app.settings.source}: {len(app.settings.channels)} kanal, {len(app.settings.staff)} staf")
+    typer.echo(message("config_ok", app.locale, source=app.settings.source, channels=len(app.settings.channels),
+                       staff=len(app.settings.staff)))

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from commands.context import JSON_OPTION, app_of, print_json
+from ticketing.i18n_cli import message
 
 audit_app = typer.Typer(help="Jejak audit: periksa rantai hash riwayat.", no_args_is_help=True)
 
@@ -39,9 +40,9 @@ def verify_cmd(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json(result)
     elif result["ok"]:
-        typer.echo(f"ok: rantai audit utuh ({result['events']} peristiwa diperiksa)")
+        typer.echo(message("audit_ok", app.locale, events=result["events"]))
     else:
-        typer.echo(f"RUSAK: {result['first_problem']} ({result['problems']} masalah dari {result['events']} "
-                   "peristiwa; peristiwa pertama yang rusak ditampilkan)")
+        typer.echo(message("audit_broken", app.locale, problem=result["first_problem"], problems=result["problems"],
+                           events=result["events"]))
     if not result["ok"]:
         raise typer.Exit(1)

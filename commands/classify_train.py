@@ -19,6 +19,7 @@ import typer
 
 from commands.classify import classify_app
 from commands.context import JSON_OPTION, app_of, console, print_json
+from ticketing.i18n_cli import message
 
 OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Tulis model ke sini (bawaan: routing.model_file).")
 EXPORT_OPTION = typer.Option(None, "--export", help="Tulis label ke berkas YAML ini.")
@@ -65,8 +66,7 @@ def train(ctx: typer.Context, output: str = OUTPUT_OPTION, as_json: bool = JSON_
     routing, source = app.settings.routing, app.settings.source
     target = Path(output) if output else model_path(routing, source)
     if target is None:
-        raise ConfigError("routing.model_file belum diatur: isi di config.yaml (mis. routing-model.json) "
-                          "atau beri --output BERKAS")
+        raise ConfigError(message("routing_no_model_file", app.locale))
     office = _office_labels(app)
     builtin = builtin_labels()
     model = fit(load_rules(rules_path(routing, source)), builtin, office)
@@ -78,8 +78,8 @@ def train(ctx: typer.Context, output: str = OUTPUT_OPTION, as_json: bool = JSON_
     if as_json:
         print_json({"ok": True, **detail})
     else:
-        console().print(f"model ditulis ke {target}: {len(builtin)} contoh bawaan + {len(office)} label kantor, "
-                        f"{model.vocabulary_size} fitur (sha256 {digest})", markup=False)
+        console().print(message("routing_trained", app.locale, path=target, builtin=len(builtin), office=len(office),
+                                features=model.vocabulary_size, digest=digest), markup=False)
 
 
 @classify_app.command("labels")
@@ -114,16 +114,16 @@ def _print_labels(rows: list[dict[str, Any]], export: str | None, locale: str) -
 
     from commands.render import plain
 
-    table = Table(title=f"Label routing ({len(rows)})" if locale == "id" else f"Routing labels ({len(rows)})")
+    table = Table(title=message("routing_labels_title", locale, count=len(rows)))
     for key in ("ticket", "kind", "category", "bidang", "suggested", "source", "text"):
-        table.add_column(key)
+        table.add_column(message(f"routing_col_{key}", locale))
     for r in rows:
         table.add_row(plain(str(r["ticket_id"])), plain(r["kind"] or "-"), plain(r["category"] or "-"),
                       plain(r["bidang"] or "-"), plain(r["suggested"]), plain(",".join(r["sources"])),
                       plain(r["text"], max_chars=80, single_line=True))
     console().print(table)
     if export:
-        console().print(f"ditulis ke {export}", markup=False)
+        console().print(message("saved", locale, path=export), markup=False)
 
 
 @classify_app.command("eval")
@@ -150,10 +150,10 @@ def evaluate(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json(payload)
         return
-    console().print(confusion_view(payload))
+    console().print(confusion_view(payload, app.locale))
 
 
-def confusion_view(payload: dict[str, Any]):
+def confusion_view(payload: dict[str, Any], locale: str = "id"):
     """Accuracy per field, then expected category (rows) against the predicted one (columns)."""
     from rich.console import Group
     from rich.table import Table
@@ -161,11 +161,13 @@ def confusion_view(payload: dict[str, Any]):
 
     from commands.render import plain
 
-    head = Text(f"{payload['labels']} label kantor, validasi silang: " + "  ".join(
-        f"{name} {value:.1%}" for name, value in payload["accuracy"].items()))
+    head = Text(message("routing_eval_head", locale, count=payload["labels"]) + "  ".join(
+        f"{message(f'routing_col_{name}', locale)} {value:.1%}" for name, value in payload["accuracy"].items()))
     cells = payload["confusion"]["category"]
+    if not cells:  # no office label yet: an empty grid would only draw its borders
+        return Group(head, Text(message("routing_eval_none", locale)))
     labels = sorted({c["expected"] or "-" for c in cells} | {c["got"] or "-" for c in cells})
-    table = Table(title="kategori: benar (baris) x tebakan (kolom)")
+    table = Table(title=message("routing_eval_table", locale))
     table.add_column("")
     for name in labels:
         table.add_column(plain(name[:10]), justify="right")

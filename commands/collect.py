@@ -99,7 +99,7 @@ def _parse_since(value: str | None, app):
     try:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
+        raise typer.BadParameter("tulis tanggal sebagai YYYY-MM-DD", param_hint="--since") from None
     return datetime.combine(day, time(), app.calendar.tz)
 
 

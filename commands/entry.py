@@ -181,8 +181,10 @@ def _show(exc, locale: str) -> None:
     """Click's error display (usage, hint, `Error: ...`) on stderr, in `locale`."""
     import io
 
-    from ticketing.i18n_cli import click_text
+    from ticketing.i18n_cli import click_text, error_text
 
+    if isinstance(getattr(exc, "message", None), str):
+        exc.message = error_text(exc.message, _chosen(locale))  # ours are raised in Indonesian
     buffer = io.StringIO()
     exc.show(file=buffer)
     sys.stderr.write(click_text(buffer.getvalue(), locale))

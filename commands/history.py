@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ticketing.i18n import DETAIL_LABELS, event_label
+from ticketing.i18n import DETAIL_LABELS, DETAIL_VALUES_EN, event_label
+from ticketing.i18n_cli import error_text
 from ticketing.workflow.statuses import label
 
 DETAIL_SEPARATOR = " · "
@@ -31,6 +32,8 @@ def _value(value: Any, locale: str) -> str:
         return ", ".join(_value(v, locale) for v in value)
     if isinstance(value, bool):
         return ("ya" if value else "tidak") if locale == "id" else ("yes" if value else "no")
+    if isinstance(value, str) and locale == "en":  # the audit log keeps the office's (Indonesian) words
+        return DETAIL_VALUES_EN.get(value) or error_text(value, locale)
     return "-" if value is None or value == "" else str(value)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import typer
 
 from commands.context import JSON_OPTION, app_of, print_json
+from ticketing.i18n_cli import message
 
 privacy_app = typer.Typer(help="Data pribadi: masa retensi, penghapusan isi pesan, ekspor data warga.",
                           no_args_is_help=True)
@@ -106,5 +107,5 @@ def export(
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data: owner-only file
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
-    typer.echo(f"Tersimpan: {output} ({data['summary']['tickets']} tiket, {data['summary']['messages']} pesan, "
-               f"{data['summary']['events']} peristiwa)", err=True)
+    typer.echo(message("privacy_exported", app.locale, path=output, tickets=data["summary"]["tickets"],
+                       messages=data["summary"]["messages"], events=data["summary"]["events"]), err=True)

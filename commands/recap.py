@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from commands.context import app_of, console, print_json
+from ticketing.i18n_cli import message
 
 recap_app = typer.Typer(help="Rekap harian dan laporan bulanan (SOP langkah 5).", no_args_is_help=True)
 
@@ -159,10 +160,10 @@ def _warn_unsigned(office, recap_cfg, locale: str) -> None:
         sys.stderr.write(f"aduan: {safe_terminal_text(text)}\n")
 
 
-def _saved(path: Path) -> None:
+def _saved(path: Path, locale: str) -> None:
     from commands.render import plain
 
-    console(stderr=True).print(plain(f"Tersimpan: {path}"))
+    console(stderr=True).print(plain(message("saved", locale, path=path)))
 
 
 @recap_app.command("daily")
@@ -213,9 +214,9 @@ def daily(
     if audited or mark:
         marked = _audit(app, actor, "daily", the_day.isoformat(), fmt, path, len(data["rows"]), ids, the_day)
         if mark:
-            console(stderr=True).print(f"{marked} tiket ditandai sudah direkap.")
+            console(stderr=True).print(message("recap_marked", app.locale, count=marked))
     if path is not None:
-        _saved(path)
+        _saved(path, app.locale)
 
 
 def _notes(notes_file: str | None, kendala: list[str] | None, rekomendasi: list[str] | None) -> dict[str, list[str]]:
@@ -296,4 +297,4 @@ def monthly(
     if fmt != "table" or path is not None:
         _audit(app, actor, "monthly", period, fmt, path, data["total"])  # `-o -` too: the data left
     if path is not None:
-        _saved(path)
+        _saved(path, app.locale)

@@ -14,6 +14,7 @@ from rich.console import Group
 from rich.text import Text
 
 from ticketing.i18n import format_datetime, format_short, word
+from ticketing.i18n_cli import error_text
 from ticketing.privacy.safety import safe_terminal_text
 
 SLA_STYLES = {"ok": "green", "warning": "yellow", "breached": "bold red", "met": "green", "late": "red"}
@@ -193,7 +194,7 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
     ):
         head.add_row(word(key, locale), value)
     if data.get("reply_error"):
-        problem = Text(safe_terminal_text(data["reply_error"], 300), style="bold red")
+        problem = Text(safe_terminal_text(error_text(data["reply_error"], locale), 300), style="bold red")
         head.add_row(word("reply_problem", locale), problem)
     parts: list[Any] = [head]
     for message in data["messages"]:
@@ -206,7 +207,7 @@ def ticket_view(data: dict[str, Any], now: datetime, locale: str = "id") -> Grou
         body = plain(message["text"], max_chars=4000)
         for extra in (message.get("delivery_error"), message.get("settle")):
             if extra:
-                body.append("\n" + safe_terminal_text(extra, 300), style="red")
+                body.append("\n" + safe_terminal_text(error_text(extra, locale), 300), style="red")
         parts.append(panel(body, title=title, title_align="left", border_style=style))
     parts += _files_and_edits(data["messages"], locale)
     if data["escalations"]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import typer
 
 from commands.context import JSON_OPTION, after_write, app_of, console, print_json
+from ticketing.i18n_cli import message
 
 sla_app = typer.Typer(help="Batas waktu (SLA) dan kalender kerja kantor.", no_args_is_help=True)
 
@@ -34,6 +35,24 @@ def _day_json(off) -> dict[str, Any]:
 
     return {"date": off.day.isoformat(), "weekday": WEEKDAY_NAMES_ID[off.day.weekday()], "name": off.name,
             "source": off.source}
+
+
+def _days_table(title: str, days: list[dict[str, Any]], locale: str):
+    """Days off (and extra working days, in green) with their weekday and source in `locale`."""
+    from rich.table import Table
+
+    from commands.render import plain
+    from ticketing.sla.calendar import SOURCE_WEEKEND, source_label, weekday_name
+
+    table = Table(title=title)
+    for key in ("sla_col_date", "sla_col_weekday", "sla_col_name", "sla_col_source"):
+        table.add_column(message(key, locale))
+    for day in days:
+        weekday = weekday_name(date.fromisoformat(day["date"]), locale)
+        name = weekday if day["source"] == SOURCE_WEEKEND else plain(day["name"])
+        table.add_row(day["date"], weekday, name, source_label(day["source"], locale),
+                      style="green" if day.get("working") else "")
+    return table
 
 
 def due_report(app, received: datetime, kind: str | None = None, category: str | None = None) -> dict[str, Any]:
@@ -63,10 +82,8 @@ def due(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Kapan batas waktu pesan yang diterima pada waktu tertentu?"""
-    from rich.table import Table
     from rich.text import Text
 
-    from commands.render import plain
     from ticketing.i18n import format_datetime
     from ticketing.workflow.roles import require
 
@@ -77,18 +94,13 @@ def due(
         print_json(data)
         return
     received_at = datetime.fromisoformat(data["received_at"])
-    out = console()
-    out.print(Text(f"Diterima      : {format_datetime(received_at, app.locale)}"))
-    out.print(Text(f"Mulai dihitung: {data['effective_start']} (hari ke-0)"
-                   if not data["receipt_day_counts"] else f"Mulai dihitung: {data['effective_start']} (hari ke-1)"))
-    out.print(Text(f"Batas waktu   : {data['due_label']} ({data['working_days']} hari kerja)", style="bold"))
+    out, locale = console(), app.locale
+    out.print(Text(message("sla_due_received", locale, when=format_datetime(received_at, locale))))
+    out.print(Text(message("sla_due_start", locale, day=data["effective_start"],
+                           number=1 if data["receipt_day_counts"] else 0)))
+    out.print(Text(message("sla_due_at", locale, when=data["due_label"], days=data["working_days"]), style="bold"))
     if data["skipped"]:
-        table = Table(title="Hari tidak bekerja yang dilewati")
-        for column in ("Tanggal", "Hari", "Keterangan", "Sumber"):
-            table.add_column(column)
-        for day in data["skipped"]:
-            table.add_row(day["date"], day["weekday"], plain(day["name"]), day["source"])
-        out.print(table)
+        out.print(_days_table(message("sla_due_skipped", locale), data["skipped"], locale))
 
 
 @sla_app.command("calendar")
@@ -99,9 +111,7 @@ def calendar_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Hari libur, cuti bersama dan hari kerja tambahan dalam setahun."""
-    from rich.table import Table
 
-    from commands.render import plain
     from ticketing.workflow.roles import require
 
     app = app_of(ctx)
@@ -114,13 +124,7 @@ def calendar_cmd(
     if as_json:
         print_json({"year": year, "days": days})
         return
-    table = Table(title=f"Kalender kerja {year}: hari tidak bekerja")
-    for column in ("Tanggal", "Hari", "Keterangan", "Sumber"):
-        table.add_column(column)
-    for day in days:
-        table.add_row(day["date"], day["weekday"], plain(day["name"]), day["source"],
-                      style="green" if day["working"] else "")
-    console().print(table)
+    console().print(_days_table(message("sla_calendar_title", app.locale, year=year), days, app.locale))
 
 
 @sla_app.command("status")
@@ -163,8 +167,8 @@ def sweep_cmd(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         print_json(report.as_dict())
         return
     s = report.sweep
-    typer.echo(f"peringatan baru: {s['warned']}, lewat batas baru: {s['breached']}, notifikasi terkirim: "
-               f"{report.notices_sent}, balasan: {report.deliveries or '-'}, perlu dicek: {s['outbox_unknown']}"
+    typer.echo(message("sla_sweep_done", app.locale, warned=s["warned"], breached=s["breached"],
+                       notices=report.notices_sent, replies=report.deliveries or "-", unknown=s["outbox_unknown"])
                + (f", redis: {report.redis_error}" if report.redis_error else ""))
 
 
@@ -181,7 +185,7 @@ def recompute_cmd(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         from rich.progress import Progress
 
         with Progress(console=out, transient=True) as progress:
-            task = progress.add_task("menghitung ulang", total=None)
+            task = progress.add_task(message("sla_recomputing", app.locale), total=None)
             report = recompute(app, app.now(), lambda done, total: progress.update(task, completed=done, total=total))
     else:
         report = recompute(app, app.now())
@@ -189,7 +193,7 @@ def recompute_cmd(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json({"examined": report.examined, "changed": report.changed})
     else:
-        typer.echo(f"{report.examined} tiket terbuka diperiksa, {report.changed} batas waktu berubah")
+        typer.echo(message("sla_recomputed", app.locale, examined=report.examined, changed=report.changed))
     after_write(app)
 
 

@@ -14,15 +14,21 @@ def templates(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Daftar templat balasan (bawaan + config), atau pratinjau satu templat untuk sebuah tiket."""
-    from ticketing.errors import AduanError, Refused
-    from ticketing.workflow.templates import DEFAULT_TEMPLATES, PLACEHOLDERS, all_templates, check_template
+    from ticketing.errors import AduanError
+    from ticketing.workflow.templates import (
+        DEFAULT_TEMPLATES,
+        PLACEHOLDERS,
+        all_templates,
+        check_template,
+        require_template,
+    )
 
     app = app_of(ctx)
     known = all_templates(app.settings.templates)
     if ticket and not name:
         raise typer.BadParameter("sebutkan NAME templat untuk pratinjau", param_hint="--ticket")
     if name and name not in known:
-        raise Refused(f"templat {name!r} tidak ada; tersedia: {', '.join(sorted(known))}")
+        require_template(name, known)
     if ticket:
         _preview(app, name, ticket, known, as_json)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from commands.context import JSON_OPTION, app_of, console, print_json
+from ticketing.i18n_cli import message
 
 webhook_app = typer.Typer(help="Webhook Meta (WhatsApp, Messenger, Instagram).", no_args_is_help=True)
 
@@ -37,12 +38,12 @@ def process(ctx: typer.Context) -> None:
         result = process_pending(app)
         total, failed, dead = total + result.deliveries, failed + result.failed, dead + result.dead
         for error in result.errors:
-            typer.echo(f"gagal: {safe_terminal_text(error, 300, True)}", err=True)
+            typer.echo(message("webhook_failed_line", app.locale, error=safe_terminal_text(error, 300, True)), err=True)
         if result.attempted == 0:
             break
-    tail = f", {failed} gagal (dicoba lagi nanti)" if failed else ""
-    tail += f", {dead} dihentikan (dead letter)" if dead else ""
-    typer.echo(f"{total} webhook diproses{tail}")
+    tail = message("webhook_processed_failed", app.locale, count=failed) if failed else ""
+    tail += message("webhook_processed_dead", app.locale, count=dead) if dead else ""
+    typer.echo(message("webhook_processed", app.locale, total=total) + tail)
     if failed:
         raise typer.Exit(1)
 
@@ -70,15 +71,16 @@ def deliveries(
         print_json([row.to_json() for row in rows])
         return
     if not rows:
-        typer.echo("Tidak ada kiriman webhook yang gagal." if failed else "Belum ada kiriman webhook.")
+        typer.echo(message("webhook_none_failed" if failed else "webhook_none", app.locale))
         return
-    states = {"processed": "diproses", "pending": "menunggu", "failing": "gagal, dicoba lagi", "dead": "dihentikan"}
-    table = Table("ID", "Kanal", "Diterima", "Status", "Percobaan", "Coba lagi", "Galat")
+    table = Table("ID", *(message(f"webhook_col_{c}", app.locale)
+                          for c in ("channel", "received", "status", "attempts", "retry", "error")))
     tz = app.settings.office.timezone
     for row in rows:
         table.add_row(str(row.id), Text(safe_terminal_text(row.source, 40, True)),
-                      format_short(row.received_at, tz=tz), states[row.state], str(row.attempts),
-                      format_short(row.next_attempt_at, tz=tz) if row.next_attempt_at else "-",
+                      format_short(row.received_at, app.locale, tz), message(f"webhook_state_{row.state}", app.locale),
+                      str(row.attempts),
+                      format_short(row.next_attempt_at, app.locale, tz) if row.next_attempt_at else "-",
                       Text(safe_terminal_text(row.error or "", 120, True)))
     console().print(table)
 
@@ -94,6 +96,6 @@ def retry(ctx: typer.Context, delivery_id: int = RETRY_ID) -> None:
 
     app = app_of(ctx)
     if not run_write(app.engine, lambda session: requeue(session, delivery_id)):
-        typer.echo(f"kiriman {delivery_id} sudah diproses; tidak ada yang diulang")
+        typer.echo(message("webhook_already_done", app.locale, id=delivery_id))
         return
-    typer.echo(f"kiriman {delivery_id} diantrekan ulang (aduan webhook process, atau otomatis oleh webhook serve)")
+    typer.echo(message("webhook_requeued", app.locale, id=delivery_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from commands.context import JSON_OPTION, after_write, app_of, console, print_json
+from ticketing.i18n_cli import error_text, message
 
 outbox_app = typer.Typer(help="Balasan keluar: daftar, kirim ulang, tandai terkirim.", no_args_is_help=True)
 
@@ -63,7 +64,7 @@ def outbox_list(
     require(app.actor(), "read")
     states = state or [UNKNOWN, FAILED]
     with read_session(app.engine) as session:
-        rows = list_outbox(session, states)
+        rows = list_outbox(session, states, locale=app.locale)
     items = [{"id": r["id"], "ticket_id": r["ticket_id"], "ref": r["ref"], "channel": r["channel"],
               "state": r["delivery_state"], "attempts": r["delivery_attempts"], "error": r["delivery_error"],
               "text": mask_sensitive(r["text"]), "created_at": iso(r["created_at"]),
@@ -73,21 +74,21 @@ def outbox_list(
         print_json(items)
         return
     if not items:
-        console().print(Text("Tidak ada balasan yang perlu dicek."))
+        console().print(Text(message("outbox_empty", app.locale)))
         return
     table = Table(title="Outbox")
-    for column in ("ID", "No. Tiket", "Kanal", "Status", "Dibuat", "Isi", "Keterangan"):
-        table.add_column(column, overflow="fold")
+    for column in ("ID", "ref", "channel", "status", "created", "text", "remarks"):
+        table.add_column(message(f"outbox_col_{column}", app.locale) if column != "ID" else column, overflow="fold")
     for item in items:
         table.add_row(str(item["id"]), plain(item["ref"]), plain(item["channel"]), word(item["state"], app.locale),
                       format_datetime(rows[items.index(item)]["created_at"], app.locale),
-                      plain(item["text"], max_chars=60, single_line=True), plain(item["error"] or "", max_chars=80))
+                      plain(item["text"], max_chars=60, single_line=True),
+                      plain(error_text(item["error"] or "", app.locale), max_chars=80))
     console().print(table)
     for item in items:
         if item["how_to_check"]:
             console().print(Text(f"{item['id']} ({item['channel']}): {item['how_to_check']}"))
-    console().print(Text("Cek di kanal apakah warga sudah menerima balasan, lalu: aduan outbox confirm-sent ID "
-                         "[--external-id ID] (sudah diterima) atau aduan outbox resend ID (belum diterima)."))
+    console().print(Text(message("outbox_hint", app.locale)))
 
 
 @outbox_app.command("resend")
@@ -96,7 +97,7 @@ def outbox_resend(ctx: typer.Context, message_id: int = typer.Argument(..., help
     from ticketing.outbound.settle import resend
 
     _settle(ctx, lambda session, actor, now: resend(session, message_id, actor, now),
-            f"balasan {message_id} masuk antrean kirim lagi")
+            ("outbox_resent", message_id))
 
 
 EXTERNAL_ID_OPTION = typer.Option(None, "--external-id", help="ID pesan di kanal, bila diketahui.")
@@ -112,7 +113,7 @@ def outbox_confirm_sent(
     from ticketing.outbound.settle import confirm_sent
 
     _settle(ctx, lambda session, actor, now: confirm_sent(session, message_id, actor, now, external_id),
-            f"balasan {message_id} ditandai terkirim")
+            ("outbox_confirmed", message_id))
 
 
 @outbox_app.command("mark-sent", hidden=True)
@@ -125,7 +126,7 @@ def outbox_mark_sent(
     outbox_confirm_sent(ctx, message_id, external_id)
 
 
-def _settle(ctx: typer.Context, work, done: str) -> None:
+def _settle(ctx: typer.Context, work, done: tuple[str, int]) -> None:
     from ticketing.store.db import write_session
     from ticketing.workflow.roles import require
 
@@ -134,5 +135,5 @@ def _settle(ctx: typer.Context, work, done: str) -> None:
     require(actor, "reply")
     with write_session(app.engine) as session:
         work(session, actor.username, app.now())
-    typer.echo(done)
+    typer.echo(message(done[0], app.locale, id=done[1]))
     after_write(app)

@@ -52,7 +52,8 @@ def pinned_now(environ: Mapping[str, str] | None = None) -> datetime | None:
     try:
         return parse_instant(value)
     except ValueError:
-        raise ConfigError(f"{NOW_ENV}={value!r} is not an ISO-8601 instant with an offset") from None
+        raise ConfigError(f"{NOW_ENV}={value!r} bukan waktu ISO-8601 dengan zona "
+                          "(mis. 2026-03-17T10:00+07:00)") from None
 
 
 def pinned_clock(environ: Mapping[str, str] | None = None) -> Clock:

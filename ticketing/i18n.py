@@ -140,6 +140,9 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
 }
 
 # The names of an event's detail fields in the history's *Keterangan* column.
+# Words the audit log stores in an event's detail (Indonesian, hash-chained), shown in English.
+DETAIL_VALUES_EN = {"dijawab langsung di aplikasi kanal": "answered directly in the channel's app"}
+
 DETAIL_LABELS: dict[str, dict[str, str]] = {
     "id": {
         "channel": "kanal", "message": "pesan", "message_id": "pesan #", "reason": "alasan", "bidang": "bidang",

@@ -8,6 +8,7 @@ Indonesian catalog below stands in for it when Indonesian is chosen).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 LOCALES = ("id", "en")
 
@@ -79,6 +80,81 @@ MESSAGES: dict[str, dict[str, str]] = {
         "editor_hint": "Baris yang diawali # tidak dikirim; kosongkan untuk batal.",
         "demo_try": "Coba (salin dan tempel):",
         "demo_config": "Konfigurasi demo: {path} (pengguna demo: admin1, balasan ke kanal sandbox demo)",
+        "sla_due_received": "Diterima      : {when}",
+        "sla_due_start": "Mulai dihitung: {day} (hari ke-{number})",
+        "sla_due_at": "Batas waktu   : {when} ({days} hari kerja)",
+        "sla_due_skipped": "Hari tidak bekerja yang dilewati",
+        "sla_calendar_title": "Kalender kerja {year}: hari tidak bekerja",
+        "sla_col_date": "Tanggal",
+        "sla_col_weekday": "Hari",
+        "sla_col_name": "Keterangan",
+        "sla_col_source": "Sumber",
+        "sla_sweep_done": "peringatan baru: {warned}, lewat batas baru: {breached}, notifikasi terkirim: {notices}, "
+                          "balasan: {replies}, perlu dicek: {unknown}",
+        "sla_recomputing": "menghitung ulang",
+        "sla_recomputed": "{examined} tiket terbuka diperiksa, {changed} batas waktu berubah",
+        "outbox_empty": "Tidak ada balasan yang perlu dicek.",
+        "outbox_col_ref": "No. Tiket",
+        "outbox_col_channel": "Kanal",
+        "outbox_col_status": "Status",
+        "outbox_col_created": "Dibuat",
+        "outbox_col_text": "Isi",
+        "outbox_col_remarks": "Keterangan",
+        "outbox_hint": "Cek di kanal apakah warga sudah menerima balasan, lalu: aduan outbox confirm-sent ID "
+                       "[--external-id ID] (sudah diterima) atau aduan outbox resend ID (belum diterima).",
+        "outbox_resent": "balasan {id} masuk antrean kirim lagi",
+        "outbox_confirmed": "balasan {id} ditandai terkirim",
+        "webhook_failed_line": "gagal: {error}",
+        "webhook_processed": "{total} webhook diproses",
+        "webhook_processed_failed": ", {count} gagal (dicoba lagi nanti)",
+        "webhook_processed_dead": ", {count} dihentikan (dead letter)",
+        "webhook_none_failed": "Tidak ada kiriman webhook yang gagal.",
+        "webhook_none": "Belum ada kiriman webhook.",
+        "webhook_state_processed": "diproses",
+        "webhook_state_pending": "menunggu",
+        "webhook_state_failing": "gagal, dicoba lagi",
+        "webhook_state_dead": "dihentikan",
+        "webhook_col_channel": "Kanal",
+        "webhook_col_received": "Diterima",
+        "webhook_col_status": "Status",
+        "webhook_col_attempts": "Percobaan",
+        "webhook_col_retry": "Coba lagi",
+        "webhook_col_error": "Kesalahan",
+        "webhook_already_done": "kiriman {id} sudah diproses; tidak ada yang diulang",
+        "webhook_requeued": "kiriman {id} diantrekan ulang (aduan webhook process, atau otomatis oleh webhook serve)",
+        "db_upgraded": "skema: {before} -> {after}",
+        "db_empty": "(kosong)",
+        "db_backup_pg": "cadangan PostgreSQL: {path}",
+        "db_backup_done": "cadangan: {path}",
+        "db_backup_checked": "diperiksa: integritas ok, rantai audit utuh ({events} peristiwa); {counts}",
+        "db_backup_rotated": "dihapus (rotasi): {path}",
+        "db_restored_pg": "dipulihkan dari {path}",
+        "db_restored": "dipulihkan: {database} dari {path} ({counts})",
+        "db_grants_sqlite": "SQLite tidak punya peran basis data; lindungi berkasnya dengan hak akses berkas (chmod "
+                            "600).",
+        "db_grants_done": "{count} pernyataan dijalankan",
+        "config_ok": "ok: {source}: {channels} kanal, {staff} staf",
+        "audit_ok": "ok: rantai audit utuh ({events} peristiwa diperiksa)",
+        "audit_broken": "RUSAK: {problem} ({problems} masalah dari {events} peristiwa; peristiwa pertama yang rusak "
+                        "ditampilkan)",
+        "privacy_exported": "Tersimpan: {path} ({tickets} tiket, {messages} pesan, {events} peristiwa)",
+        "recap_marked": "{count} tiket ditandai sudah direkap.",
+        "saved": "Tersimpan: {path}",
+        "routing_no_model_file": "routing.model_file belum diatur: isi di config.yaml (mis. routing-model.json) "
+                                 "atau beri --output BERKAS",
+        "routing_trained": "model ditulis ke {path}: {builtin} contoh bawaan + {office} label kantor, {features} "
+                           "fitur (sha256 {digest})",
+        "routing_labels_title": "Label routing ({count})",
+        "routing_col_ticket": "tiket",
+        "routing_col_kind": "jenis",
+        "routing_col_category": "kategori",
+        "routing_col_bidang": "bidang",
+        "routing_col_suggested": "usulan",
+        "routing_col_source": "sumber",
+        "routing_col_text": "teks",
+        "routing_eval_head": "{count} label kantor, validasi silang: ",
+        "routing_eval_none": "Belum ada label kantor: koreksi routing dengan `aduan route` untuk membuatnya.",
+        "routing_eval_table": "kategori: benar (baris) x tebakan (kolom)",
     },
     "en": {
         "config_missing": "configuration file {path} does not exist; run `aduan init` to create it, or pass "
@@ -146,6 +222,79 @@ MESSAGES: dict[str, dict[str, str]] = {
         "editor_hint": "Lines starting with # are not sent; leave it empty to cancel.",
         "demo_try": "Try (copy and paste):",
         "demo_config": "Demo configuration: {path} (demo user: admin1, replies go to the demo's sandbox channels)",
+        "sla_due_received": "Received   : {when}",
+        "sla_due_start": "Counts from: {day} (day {number})",
+        "sla_due_at": "Due        : {when} ({days} working days)",
+        "sla_due_skipped": "Non-working days skipped",
+        "sla_calendar_title": "Working calendar {year}: non-working days",
+        "sla_col_date": "Date",
+        "sla_col_weekday": "Day",
+        "sla_col_name": "Name",
+        "sla_col_source": "Source",
+        "sla_sweep_done": "new warnings: {warned}, newly overdue: {breached}, notices sent: {notices}, replies: "
+                          "{replies}, to verify: {unknown}",
+        "sla_recomputing": "recomputing",
+        "sla_recomputed": "{examined} open tickets examined, {changed} due times changed",
+        "outbox_empty": "No reply needs checking.",
+        "outbox_col_ref": "Ticket",
+        "outbox_col_channel": "Channel",
+        "outbox_col_status": "Status",
+        "outbox_col_created": "Created",
+        "outbox_col_text": "Text",
+        "outbox_col_remarks": "Remarks",
+        "outbox_hint": "Check on the channel whether the citizen has received the reply, then: aduan outbox "
+                       "confirm-sent ID [--external-id ID] (received) or aduan outbox resend ID (not received).",
+        "outbox_resent": "reply {id} is queued to be sent again",
+        "outbox_confirmed": "reply {id} marked as sent",
+        "webhook_failed_line": "failed: {error}",
+        "webhook_processed": "{total} webhooks processed",
+        "webhook_processed_failed": ", {count} failed (tried again later)",
+        "webhook_processed_dead": ", {count} given up (dead letter)",
+        "webhook_none_failed": "No failed webhook delivery.",
+        "webhook_none": "No webhook delivery yet.",
+        "webhook_state_processed": "processed",
+        "webhook_state_pending": "waiting",
+        "webhook_state_failing": "failed, will retry",
+        "webhook_state_dead": "given up",
+        "webhook_col_channel": "Channel",
+        "webhook_col_received": "Received",
+        "webhook_col_status": "Status",
+        "webhook_col_attempts": "Attempts",
+        "webhook_col_retry": "Next try",
+        "webhook_col_error": "Error",
+        "webhook_already_done": "delivery {id} was already processed; nothing queued again",
+        "webhook_requeued": "delivery {id} queued again (aduan webhook process, or automatically by webhook serve)",
+        "db_upgraded": "schema: {before} -> {after}",
+        "db_empty": "(empty)",
+        "db_backup_pg": "PostgreSQL backup: {path}",
+        "db_backup_done": "backup: {path}",
+        "db_backup_checked": "verified: integrity ok, audit chain intact ({events} events); {counts}",
+        "db_backup_rotated": "removed (rotation): {path}",
+        "db_restored_pg": "restored from {path}",
+        "db_restored": "restored: {database} from {path} ({counts})",
+        "db_grants_sqlite": "SQLite has no database roles; protect its file with file permissions (chmod 600).",
+        "db_grants_done": "{count} statements run",
+        "config_ok": "ok: {source}: {channels} channels, {staff} staff",
+        "audit_ok": "ok: audit chain intact ({events} events checked)",
+        "audit_broken": "BROKEN: {problem} ({problems} problems in {events} events; the first broken event is shown)",
+        "privacy_exported": "Saved: {path} ({tickets} tickets, {messages} messages, {events} events)",
+        "recap_marked": "{count} tickets marked as recapped.",
+        "saved": "Saved: {path}",
+        "routing_no_model_file": "routing.model_file is not set: fill it in config.yaml (e.g. routing-model.json) "
+                                 "or pass --output FILE",
+        "routing_trained": "model written to {path}: {builtin} bundled examples + {office} office labels, "
+                           "{features} features (sha256 {digest})",
+        "routing_labels_title": "Routing labels ({count})",
+        "routing_col_ticket": "ticket",
+        "routing_col_kind": "kind",
+        "routing_col_category": "category",
+        "routing_col_bidang": "division",
+        "routing_col_suggested": "suggested",
+        "routing_col_source": "source",
+        "routing_col_text": "text",
+        "routing_eval_head": "{count} office labels, cross-validated: ",
+        "routing_eval_none": "No office label yet: correct routing with `aduan route` to create some.",
+        "routing_eval_table": "category: expected (rows) x predicted (columns)",
     },
 }
 
@@ -221,7 +370,7 @@ def click_text(text: str, locale: str) -> str:
 
 # Refusals raised deep in ticketing/ are written in Indonesian (the office's language, also in the
 # audit log); when English is chosen the command line shows them through this table.
-ERRORS_EN: tuple[tuple[str, str], ...] = (
+ERRORS_EN: tuple[tuple[str, Any], ...] = (  # (pattern, replacement string or function)
     (r"^tiket (\S+) tidak ditemukan$", r"ticket \1 not found"),
     (r"^(\S+) \((\w+)\) tidak boleh '([^']+)': perlu peran (.+)$", r"\1 (\2) may not '\3': needs the role \4"),
     (r"^(\S+) \(teknis (\S+)\) hanya boleh menangani tiket yang diteruskan ke bidang (\S+); tiket (\S+) ada di "
@@ -245,6 +394,165 @@ ERRORS_EN: tuple[tuple[str, str], ...] = (
     (r"^teks kosong; tidak ada yang dikirim$", "empty text; nothing sent"),
     (r"^editor keluar dengan kode (\S+); tidak ada yang dikirim$", r"the editor exited with code \1; nothing sent"),
     (r"^pilih salah satu: (.*)$", r"choose one of: \1"),
+    # A reply the channel refused, as the collectors word it (kept in the outbox in Indonesian).
+    (r"^Telegram menolak pengiriman: warga memblokir bot atau chat tidak bisa dikirimi \((.*)\)$",
+     r"Telegram refused the message: the citizen blocked the bot or the chat cannot be written to (\1)"),
+    (r"^Balasan terlalu panjang untuk (.+?): (\S+) karakter, maksimal (\S+)\. Persingkat balasan\.$",
+     r"The reply is too long for \1: \2 characters, at most \3. Shorten it."),
+    (r"^Percakapan (.+?) ini belum berisi pesan dari warga, jadi Meta tidak mengizinkan Halaman mengirim pesan "
+     r"lebih dulu\.$", r"This \1 conversation holds no message from the citizen yet, so Meta does not let the "
+     r"Page write first."),
+    (r"^Pesan terakhir warga di (.+?) diterima (.+?), lebih dari 7 hari yang lalu\. .*$",
+     r"The citizen's last message on \1 arrived \2, more than 7 days ago. Meta allows no more replies, not even "
+     r"with the HUMAN_AGENT tag. Contact the citizen over another channel."),
+    (r"^Pesan terakhir warga di (.+?) diterima (.+?), lebih dari 24 jam yang lalu\. .*$",
+     r"The citizen's last message on \1 arrived \2, more than 24 hours ago. Meta only allows replies within 24 "
+     r"hours of the citizen's last message. Contact the citizen over another channel, or enable human_agent_tag "
+     r"(7 days) once Meta has approved the app."),
+    (r"^Komentar balasan terlalu panjang: (\S+) karakter, maksimal (\S+)\.$",
+     r"The reply comment is too long: \1 characters, at most \2."),
+    (r"^Akun kita hanya ditandai \(tag\) di media ini\. .*$", "Our account is only tagged in this media. Instagram "
+     "does not allow replying or commenting on other people's media we are tagged in. Contact the citizen by "
+     "Instagram DM if they ever wrote to us, or over another channel."),
+    (r"^Balasan komentar Instagram terlalu panjang: (\S+) karakter, maksimal (\S+)\.$",
+     r"The Instagram comment reply is too long: \1 characters, at most \2."),
+    (r"^(.+): surat warga tidak memuat alamat email; balasan tidak dikirim$",
+     r"\1: the citizen's mail holds no e-mail address; the reply was not sent"),
+    (r"^alamat email penerima tidak diketahui atau tidak sah; balasan tidak dikirim$",
+     "the recipient's e-mail address is unknown or invalid; the reply was not sent"),
+    (r"^penerima adalah alamat kantor sendiri; balasan tidak dikirim \(mencegah loop surat\)$",
+     "the recipient is the office's own address; the reply was not sent (prevents a mail loop)"),
+    (r"^(.+) adalah alamat otomatis \(bounce/no-reply\); balasan tidak dikirim$",
+     r"\1 is an automatic address (bounce/no-reply); the reply was not sent"),
+    (r"^server surat menolak penerima \((.*)\)$", r"the mail server refused the recipient (\1)"),
+    (r"^balasan WhatsApp maksimal (\S+) karakter; persingkat isinya$",
+     r"a WhatsApp reply has at most \1 characters; shorten it"),
+    (r"^Balasan kosong tidak dikirim ke X\.$", "An empty reply is not sent to X."),
+    (r"^Membalas di X butuh kredensial user context .*$", "Replying on X needs user-context credentials (OAuth "
+     "1.0a or a user's OAuth 2.0 token); an app-only token can only read."),
+    (r"^Balasan publik X perlu ID postingan warga yang dibalas; kirim lewat DM bila tidak ada\.$",
+     "A public reply on X needs the id of the citizen's post; send it by DM when there is none."),
+    (r"^X hanya mengizinkan balasan otomatis ke postingan yang menyebut \(mention\) akun kantor; .*$",
+     "X only allows automated replies to posts that mention the office account; this post does not. Reply by DM."),
+    (r"^X menolak balasan publik ini; kirim lewat DM\. \((.*)\)$", r"X refused this public reply; send it by DM. (\1)"),
+    (r"^Postingan yang dibalas sudah dihapus atau tidak terlihat di X\.$",
+     "The post being answered was deleted or is not visible on X."),
+    (r"^Percakapan DM X tidak dikenal: tidak ada dm_conversation_id atau ID penerima\.$",
+     "Unknown X DM conversation: no dm_conversation_id or recipient id."),
+    (r"^X menolak DM ini \(penerima mungkin menutup DM dari akun kantor\)\. \((.*)\)$",
+     r"X refused this DM (the recipient may have closed DMs from the office account). (\1)"),
+    (r"^Meta menolak balasan karena sudah di luar jendela 24 jam sejak pesan terakhir warga\. \((.*)\)$",
+     r"Meta refused the reply: it is outside the 24-hour window since the citizen's last message. (\1)"),
+    (r"^Meta menolak balasan: penerima saat ini tidak dapat menerima pesan dari Halaman\. \((.*)\)$",
+     r"Meta refused the reply: the recipient cannot receive messages from the Page right now. (\1)"),
+    (r"^di luar jendela layanan 24 jam: warga harus mengirim pesan dulu, atau gunakan template resmi"
+     r"( \(kode (\d+)\))?$", lambda m: "outside the 24-hour service window: the citizen must write first, or use "
+     "an approved template" + (f" (code {m.group(2)})" if m.group(2) else "")),
+    (r"^nomor tidak dapat menerima pesan WhatsApp \(kode (\d+)\)$",
+     r"the number cannot receive WhatsApp messages (code \1)"),
+    (r"^jenis pesan tidak didukung \(kode (\d+)\)$", r"message type not supported (code \1)"),
+    (r"^media gagal diunggah \(kode (\d+)\)$", r"the media failed to upload (code \1)"),
+    (r"^batas kecepatan pengiriman tercapai; akan dicoba lagi \(kode (\d+)\)$",
+     r"the sending rate limit was reached; it will be tried again (code \1)"),
+    (r"^terlalu banyak pesan ke nomor ini dalam waktu singkat \(kode (\d+)\)$",
+     r"too many messages to this number in a short time (code \1)"),
+    (r"^pengiriman gagal \(kode (\d+)\): (.*)$", r"delivery failed (code \1): \2"),
+    (r"^pengiriman gagal$", "delivery failed"),
+    (r"^pengiriman terputus setelah dimulai: .*$", "the send was cut off after it started: check on the channel, "
+     "then `aduan outbox confirm-sent ID` (received) or `aduan outbox resend ID` (not received)"),
+    (r"^cek di kanal, lalu `aduan outbox confirm-sent (\S+)` \(sudah diterima\) atau `aduan outbox resend (\S+)`$",
+     r"check on the channel, then `aduan outbox confirm-sent \1` (received) or `aduan outbox resend \2`"),
+    (r"^token kanal (\S+) ditolak: otorisasi ulang dulu \(aduan channels check\), lalu kirim ulang\. \((.*)\)$",
+     r"the token of channel \1 was refused: re-authorise first (aduan channels check), then resend. (\2)"),
+    (r"^kanal menolak balasan tanpa alasan$", "the channel refused the reply without a reason"),
+    (r"^(\S+)=(.+) bukan waktu ISO-8601 dengan zona \(mis\. (\S+)\)$",
+     r"\1=\2 is not an ISO-8601 instant with an offset (e.g. \3)"),
+    (r"^logging\.file (.+) tidak bisa ditulis \((.*)\); perbaiki path atau hak aksesnya, atau isi logging\.file: null$",
+     r"logging.file \1 cannot be written (\2); fix the path or its permissions, or set logging.file: null"),
+    (r"^channels \((.+?)\)\.(\S+) belum diisi: tulis nama variabel lingkungan yang memuat rahasia ini$",
+     r"channels (\1).\2 is missing: name the environment variable that holds this secret"),
+    (r"^channels \((.+?)\)\.(\S+): variabel lingkungan (\S+) belum diisi; jalankan export (\S+)=\.\.\. sebelum aduan$",
+     r"channels (\1).\2: environment variable \3 is not set; export \4=... before running aduan"),
+    (r"^model routing (.+) tidak ada; jalankan `aduan classify train`$",
+     r"routing model \1 not found; run `aduan classify train`"),
+    (r"^model routing (.+) bukan berkas model yang sah \((.*)\); jalankan lagi `aduan classify train`$",
+     r"routing model \1 is not a valid model file (\2); run `aduan classify train` again"),
+    (r"^(.+): kata kunci ('.*'): '\*' hanya boleh di akhir kata kunci biasa$",
+     r"\1: keyword \2: '*' is only allowed at the end of a plain keyword"),
+    (r"^(.+): default_kind ('.*') bukan salah satu jenis \(kinds\)$", r"\1: default_kind \2 is not one of the kinds"),
+    (r"^routing\.rules_file (.+) tidak ada; hapus kunci itu untuk memakai aturan bawaan$",
+     r"routing.rules_file \1 not found; remove the key to use the shipped rules"),
+    (r"^(.+) bukan YAML yang sah: (.*)$", r"\1 is not valid YAML: \2"),
+    (r"^jenis kanal ('[^']*') tidak dikenal; jenis yang terpasang: tidak ada \(sudahkah aduan dipasang dengan "
+     r"pip install -e \.\?\)$", r"channel type \1 is unknown; installed types: none (is aduan installed with "
+     r"pip install -e .?)"),
+    (r"^jenis kanal ('[^']*') tidak dikenal; jenis yang terpasang: (.*)$",
+     r"channel type \1 is unknown; installed types: \2"),
+    (r"^jenis kanal ('[^']*') tidak bisa dimuat: (.*)\. Pasang paket yang dibutuhkannya di lingkungan aduan "
+     r"\(pip install -e \. di folder aduan\)$", r"channel type \1 cannot be loaded: \2. Install the package it "
+     r"needs into aduan's environment (pip install -e . in the aduan checkout)"),
+    (r"^konfigurasi kanal tidak sah: (.*)$", r"invalid channel configuration: \1"),
+    (r"^channels \((.+?)\)\.user_id dan username wajib diisi: token bearer app-only tidak bisa menanyakan ke X "
+     r"akun mana yang dipakai$", r"channels (\1).user_id and username are needed: an app-only bearer token "
+     r"cannot ask X which account it is"),
+    (r"^channels \((.+?)\)\.user_id wajib diisi bila memakai token bearer app-only$",
+     r"channels (\1).user_id is needed with an app-only bearer token"),
+    (r"^balasan (\S+) tidak ada di outbox$", r"reply \1 is not in the outbox"),
+    (r"^balasan (\S+) berstatus (\S+); hanya yang '([^']*)' atau '([^']*)' yang bisa (.+)$",
+     r"reply \1 is \2; only '\3' or '\4' replies can be \5"),
+    (r"^balasan (\S+) berubah status saat (.+); lihat lagi `aduan outbox list`$",
+     r"reply \1 changed state during \2; look at `aduan outbox list` again"),
+    (r"^skema salinan \((.*)\) tidak dikenal aduan ini; pulihkan dengan versi aduan yang membuatnya$",
+     r"the copy's schema (\1) is unknown to this aduan; restore it with the aduan version that made it"),
+    (r"^pg_dump tidak terpasang; jalankan: (.*)$", r"pg_dump is not installed; run: \1"),
+    (r"^pg_restore tidak terpasang; jalankan: (.*)$", r"pg_restore is not installed; run: \1"),
+    (r"^basis data (.+) tidak kosong \((\S+) tiket\); tambahkan --force untuk menimpanya$",
+     r"database \1 is not empty (\2 tickets); add --force to overwrite it"),
+    (r"^akun OS ('[^']*') tidak terdaftar sebagai staf \(identity: os\)\. Tambahkan os_user: (\S+) pada entri staff "
+     r"yang sesuai di config\.yaml$", r"OS account \1 is not registered as staff (identity: os). Add os_user: \2 "
+     r"to the matching staff entry in config.yaml"),
+    (r"^akun OS ('[^']*') \((.*)\) tidak boleh bertindak sebagai ('[^']*') \(identity: os\); tambahkan ('[^']*') ke "
+     r"may_act_as milik (.+)$", r"OS account \1 (\2) may not act as \3 (identity: os); add \4 to the may_act_as "
+     r"of \5"),
+    (r"^tiket (\S+) masih diteruskan ke bidang (\S+) dan jawaban bidang belum masuk\. .*$",
+     r"ticket \1 is still escalated to division \2 and the division has not answered yet. Use --interim for an "
+     r"interim reply (status stays Escalated, the due time keeps running) or --final if this is the final answer "
+     r"(the ticket becomes Answered once delivered)"),
+    (r"^bidang ('[^']*') tidak dikenal; pilih salah satu: (.*)$", r"division \1 is unknown; choose one of: \2"),
+    (r"^alasan ('[^']*') tidak dikenal; pilih: (.*)$", r"reason \1 is unknown; choose: \2"),
+    (r"^kategori ('[^']*') tidak dikenal; pilih: (.*)$", r"category \1 is unknown; choose: \2"),
+    (r"^jenis ('[^']*') tidak dikenal; pilih: (.*)$", r"kind \1 is unknown; choose: \2"),
+    (r"^templat rusak \((.*)\); tulis \{\{ dan \}\} untuk kurung kurawal biasa$",
+     r"broken template (\1); write {{ and }} for literal braces"),
+    (r"^templat ('[^']*'): placeholder \{(.*)\} tidak dikenal; yang tersedia: (.*)$",
+     r"template \1: placeholder {\2} is unknown; available: \3"),
+    (r"^kiriman webhook (\S+) tidak ada$", r"webhook delivery \1 does not exist"),
+    (r"^kontak (\S+) tidak ditemukan$", r"contact \1 not found"),
+    (r"^tiket (\S+) adalah unggahan publik dan balasan memuat NIK/No\. KK; hapus nomornya atau pakai templat (\S+) "
+     r"dan lanjutkan lewat pesan langsung \(DM\)$", r"ticket \1 is a public post and the reply contains a NIK/KK "
+     r"number; remove the number or use template \2 and continue by direct message (DM)"),
+    (r"^--older-than harus minimal 1 hari$", "--older-than must be at least 1 day"),
+    (r"^jeda SLA tidak diaktifkan: set sla\.pause_while_waiting: true di config\.yaml$",
+     "SLA pauses are not enabled: set sla.pause_while_waiting: true in config.yaml"),
+    (r"^tiket (\S+) tidak terbuka; jeda hanya untuk tiket yang sedang berjalan$",
+     r"ticket \1 is not open; only running tickets can be paused"),
+    (r"^tiket (\S+) sudah dijeda sejak (.+)$", r"ticket \1 has been paused since \2"),
+    (r"^tiket (\S+) tidak sedang dijeda$", r"ticket \1 is not paused"),
+    (r"^redis\.url belum diisi: .*$", "redis.url is not set: without Redis every aduan command does the SLA work and "
+     "the deliveries itself (inline mode). Set redis.url or ADUAN_REDIS_URL to use a worker"),
+    (r"^tulis tanggal sebagai YYYY-MM-DD$", "write the date as YYYY-MM-DD"),
+    (r"^beri --category, --kind atau --bidang$", "give --category, --kind or --bidang"),
+    (r"^tanpa terminal tidak ada editor: .*$",
+     "no terminal, no editor: give the text with -m TEXT, or --template NAME / --use-answer"),
+    (r"^editor ('[^']*') tidak bisa dijalankan \((.*)\); set EDITOR atau pakai -m TEKS$",
+     r"editor \1 cannot be started (\2); set EDITOR or use -m TEXT"),
+    (r"^('[^']*'): pilih salah satu dari (.*)$", r"\1: choose one of \2"),
+    (r"^('[^']*'): satu karakter, mis\. ';' atau ','$", r"\1: one character, e.g. ';' or ','"),
+    (r"^('[^']*'): pilih (.*)$", r"\1: choose \2"),
+    (r"^('[^']*') bukan tanggal YYYY-MM-DD$", r"\1 is not a YYYY-MM-DD date"),
+    (r"^berkas catatan (.+) tidak bisa dibaca: (.*)$", r"notes file \1 cannot be read: \2"),
+    (r"^sebutkan NAME templat untuk pratinjau$", "name the template (NAME) to preview"),
+    (r"^pakai format (\S+) atau (.+) \(WIB\)$", r"use the format \1 or \2 (WIB)"),
 )
 STATUS_WORDS_EN = {"Baru": "New", "Diteruskan": "Escalated", "Ditindaklanjuti": "Followed up", "Dijawab": "Answered",
                    "Selesai": "Closed", "Ditutup": "Dismissed", " atau ": " or ",
@@ -260,6 +568,11 @@ def error_text(text: str, locale: str | None) -> str:
     for pattern, replacement in ERRORS_EN:
         translated, count = re.subn(pattern, replacement, text)
         if count:
+            from ticketing.i18n import WORDS
+
+            for key, indonesian in WORDS["id"].items():  # an action quoted in a refusal: 'ditandai selesai'
+                if key.startswith("done_"):
+                    translated = translated.replace(f"'{indonesian}'", f"'{WORDS['en'].get(key, indonesian)}'")
             for indonesian, english in STATUS_WORDS_EN.items():
                 translated = translated.replace(indonesian, english)
             return translated

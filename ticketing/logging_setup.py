@@ -118,8 +118,8 @@ def log_path(settings: Settings) -> Path:
         with path.open("a", encoding="utf-8"):
             pass
     except OSError as exc:
-        raise ConfigError(f"logging.file {path} cannot be written ({exc.strerror}); fix the path or its "
-                          "permissions, or set logging.file: null") from None
+        raise ConfigError(f"logging.file {path} tidak bisa ditulis ({exc.strerror}); perbaiki path atau hak "
+                          "aksesnya, atau isi logging.file: null") from None
     return path
 
 

@@ -84,4 +84,4 @@ def test_secret_in_yaml_is_not_how_it_works(tmp_path):
     section = {"bearer_token_env": "AAAAliteral-token-pasted-by-mistake"}
     with pytest.raises(ConfigError) as info:
         secret_from_env(section, "bearer_token_env", "x-test", environ={})
-    assert "is not set" in str(info.value)
+    assert "belum diisi" in str(info.value)

@@ -253,7 +253,7 @@ def test_cli_classify_with_a_draft_rules_file(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("kinds: [\n", encoding="utf-8")
     failed = run_cli(config, "classify", "--rules", str(broken), "x")
-    assert failed.code == 2 and "not valid YAML" in failed.err
+    assert failed.code == 2 and "bukan YAML yang sah" in failed.err
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -167,5 +167,5 @@ def test_model_can_be_switched_off_and_a_broken_model_file_is_a_config_error(tmp
     assert isinstance(load_classifier({}), HybridClassifier)
     broken = tmp_path / "model.json"
     broken.write_text("{\"format\": 99}", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not a valid model file"):
+    with pytest.raises(ConfigError, match="bukan berkas model yang sah"):
         build_classifier(None, broken)

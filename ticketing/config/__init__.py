@@ -308,13 +308,13 @@ def secret_from_env(section: Mapping[str, Any], key: str, channel: str,
     var = section.get(key)
     if not var:
         if required:
-            raise ConfigError(f"channels ({channel}).{key} is missing: name the environment variable "
-                              "that holds this secret")
+            raise ConfigError(f"channels ({channel}).{key} belum diisi: tulis nama variabel lingkungan "
+                              "yang memuat rahasia ini")
         return None
     value = environ.get(str(var))
     if not value:
         if required:
-            raise ConfigError(f"channels ({channel}).{key}: environment variable {var} is not set; "
-                              f"export {var}=... before running aduan")
+            raise ConfigError(f"channels ({channel}).{key}: variabel lingkungan {var} belum diisi; "
+                              f"jalankan export {var}=... sebelum aduan")
         return None
     return Secret(value, str(var))

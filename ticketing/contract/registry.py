@@ -28,13 +28,13 @@ def available() -> dict[str, object]:
 def collector_class(type_name: str) -> type[Collector]:
     entry = available().get(type_name)
     if entry is None:
-        known = ", ".join(sorted(available())) or "none (is aduan installed with pip install -e .?)"
-        raise ConfigError(f"channel type {type_name!r} is unknown; installed types: {known}")
+        known = ", ".join(sorted(available())) or "tidak ada (sudahkah aduan dipasang dengan pip install -e .?)"
+        raise ConfigError(f"jenis kanal {type_name!r} tidak dikenal; jenis yang terpasang: {known}")
     try:
         return entry.load()
     except ImportError as exc:
-        raise ConfigError(f"channel type {type_name!r} cannot be loaded: {exc}. Install the package it "
-                          f"needs into aduan's environment (pip install -e . in the aduan checkout)") from None
+        raise ConfigError(f"jenis kanal {type_name!r} tidak bisa dimuat: {exc}. Pasang paket yang "
+                          f"dibutuhkannya di lingkungan aduan (pip install -e . di folder aduan)") from None
 
 
 def validate_channel(channel: ChannelSettings) -> None:
@@ -56,7 +56,7 @@ def _settings(cls: type[Collector], channel: ChannelSettings) -> Any:
                if e["type"] == "extra_forbidden" else e["msg"])
             for e in exc.errors()
         )
-        raise InvalidSection(f"invalid channel configuration: {problems}") from None
+        raise InvalidSection(f"konfigurasi kanal tidak sah: {problems}") from None
 
 
 def build_collector(channel: ChannelSettings, environ: Mapping[str, str] | None = None,

@@ -29,13 +29,24 @@ HOW_TO_CHECK = {
     "email": "cari di folder Terkirim/log server SMTP berdasarkan Message-ID",
 }
 DEFAULT_HOW_TO_CHECK = "cek langsung di kanal apakah warga sudah menerima balasan"
+HOW_TO_CHECK_EN = {
+    "telegram": "open the citizen's chat with the bot account (Telegram Desktop/Web) and look for this reply",
+    "whatsapp": "check WhatsApp Manager (Business Suite) or wait for the 'delivered' status from the webhook",
+    "facebook": "open the Page inbox in Meta Business Suite, the citizen's conversation or comment",
+    "instagram": "open the Instagram inbox in Meta Business Suite, the citizen's DM or comment",
+    "x": "open the office account's profile on X: the Replies tab, or the DM conversation with the citizen",
+    "email": "search the Sent folder or the SMTP server's log for the Message-ID",
+}
+DEFAULT_HOW_TO_CHECK_EN = "check on the channel whether the citizen has received the reply"
 
 
-def how_to_check(channel_type: str | None) -> str:
+def how_to_check(channel_type: str | None, locale: str = "id") -> str:
+    if locale == "en":
+        return HOW_TO_CHECK_EN.get(channel_type or "", DEFAULT_HOW_TO_CHECK_EN)
     return HOW_TO_CHECK.get(channel_type or "", DEFAULT_HOW_TO_CHECK)
 
 
-def list_outbox(session, states: list[str], limit: int = 200) -> list[dict]:
+def list_outbox(session, states: list[str], limit: int = 200, locale: str = "id") -> list[dict]:
     m, t = _tables()
     rows = session.execute(
         sa.select(m.c.id, m.c.ticket_id, t.c.ref, m.c.channel, t.c.channel_type, m.c.text, m.c.delivery_state,
@@ -43,7 +54,8 @@ def list_outbox(session, states: list[str], limit: int = 200) -> list[dict]:
                   m.c.external_id)
         .join(t, t.c.id == m.c.ticket_id).where(m.c.direction == "out", m.c.delivery_state.in_(states))
         .order_by(m.c.id).limit(limit))
-    return [dict(r._mapping) | {"how_to_check": how_to_check(r.channel_type) if r.delivery_state == UNKNOWN else None}
+    return [dict(r._mapping)
+            | {"how_to_check": how_to_check(r.channel_type, locale) if r.delivery_state == UNKNOWN else None}
             for r in rows]
 
 

@@ -197,10 +197,10 @@ class NaiveBayes:
             if set(model.lazy) != set(LAZY) & set(heads) or not isinstance(model.eager, dict):
                 raise ValueError("tables do not match the heads")
         except FileNotFoundError:
-            raise ConfigError(f"routing model {path} not found; run `aduan classify train`") from None
+            raise ConfigError(f"model routing {path} tidak ada; jalankan `aduan classify train`") from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"routing model {path} is not a valid model file ({exc}); "
-                              "run `aduan classify train` again") from None
+            raise ConfigError(f"model routing {path} bukan berkas model yang sah ({exc}); "
+                              "jalankan lagi `aduan classify train`") from None
         return model
 
 

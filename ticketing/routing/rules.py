@@ -127,7 +127,7 @@ def _phrase(normalizer: Normalizer, text: str) -> tuple[str, ...]:
 
 def _keyword(normalizer: Normalizer, text: str, weight: float, where: str) -> Keyword:
     if not _KEYWORD_SYNTAX.match(text.replace(" ... ", " ")) or ("*" in text and " ... " in text):
-        raise ConfigError(f"{where}: keyword {text!r}: '*' is only allowed at the end of a plain keyword")
+        raise ConfigError(f"{where}: kata kunci {text!r}: '*' hanya boleh di akhir kata kunci biasa")
     try:
         if " ... " in text:
             return Keyword(text, weight, tuple(_phrase(normalizer, part) for part in text.split(" ... ")))
@@ -188,7 +188,7 @@ def compile_rules(spec: RulesSpec, source: str) -> RuleSet:
                                groups.add({0: rule.exclude}, where), bidang=rule.bidang,
                                technical_bidang=rule.technical_bidang, flags=tuple(rule.flags), label=rule.label))
     if spec.default_kind not in {k.name for k in kinds}:
-        raise ConfigError(f"{source}: default_kind {spec.default_kind!r} is not one of the kinds")
+        raise ConfigError(f"{source}: default_kind {spec.default_kind!r} bukan salah satu jenis (kinds)")
     technical = groups.add({0: spec.technical}, f"{source}: technical")
     index = PhraseIndex(groups.lists, GAP_WORDS)
     return RuleSet(normalizer, kinds, categories, index, technical, spec.default_kind, source)
@@ -208,9 +208,9 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     try:
         data: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"routing.rules_file {file} not found; remove the key to use the shipped rules") from None
+        raise ConfigError(f"routing.rules_file {file} tidak ada; hapus kunci itu untuk memakai aturan bawaan") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{file} is not valid YAML: {exc}") from None
+        raise ConfigError(f"{file} bukan YAML yang sah: {exc}") from None
     try:
         spec = RulesSpec.model_validate(data or {})
     except ValidationError as exc:

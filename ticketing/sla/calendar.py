@@ -26,7 +26,21 @@ SOURCE_LOCAL = "libur lokal"
 SOURCE_EXTRA_WORKING = "hari kerja tambahan"
 SOURCE_REMOVED = "libur dibatalkan"
 
+WEEKDAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SOURCE_LABELS_EN = {SOURCE_WEEKEND: "weekend", SOURCE_PUBLIC: "public holiday", SOURCE_CUTI: "collective leave",
+                    SOURCE_LOCAL: "local holiday", SOURCE_EXTRA_WORKING: "extra working day",
+                    SOURCE_REMOVED: "holiday cancelled"}
+
 MAX_SCAN_DAYS = 3660  # a calendar with no working day in ten years is a configuration error
+
+
+def weekday_name(day: date, locale: str) -> str:
+    return (WEEKDAY_NAMES_EN if locale == "en" else WEEKDAY_NAMES_ID)[day.weekday()]
+
+
+def source_label(source: str, locale: str) -> str:
+    """A day's source (stored and in --json as the Indonesian word) in `locale`."""
+    return SOURCE_LABELS_EN.get(source, source) if locale == "en" else source
 
 
 @dataclass(frozen=True)

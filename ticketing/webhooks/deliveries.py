@@ -63,7 +63,7 @@ def requeue(session: Session, delivery_id: int) -> bool:
     False when the row was already processed."""
     row = session.exec(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id)).first()
     if row is None:
-        raise NotFound(f"webhook delivery {delivery_id} tidak ada")
+        raise NotFound(f"kiriman webhook {delivery_id} tidak ada")
     if row.processed_at is not None:
         return False
     row.attempts, row.dead_at, row.next_attempt_at = 0, None, None

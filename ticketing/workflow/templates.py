@@ -101,11 +101,16 @@ def check_template(name: str, text: str) -> None:
             raise Refused(f"templat {name!r}: placeholder {{{field}}} tidak dikenal; yang tersedia: {known}")
 
 
-def render_template(name: str, templates: Mapping[str, str], context: TemplateContext) -> str:
+def require_template(name: str, templates: Mapping[str, str]) -> str:
+    """The text of template `name`; an unknown name is refused with the list of known ones."""
     if name not in templates:
         raise Refused(f"templat {name!r} tidak ada; lihat daftar dengan `aduan templates` "
-                         f"(tersedia: {', '.join(sorted(templates))})")
-    text = templates[name]
+                      f"(tersedia: {', '.join(sorted(templates))})")
+    return templates[name]
+
+
+def render_template(name: str, templates: Mapping[str, str], context: TemplateContext) -> str:
+    text = require_template(name, templates)
     check_template(name, text)
     return text.format(**context.__dict__)
 
