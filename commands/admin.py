@@ -181,7 +181,7 @@ def config_check(ctx: typer.Context) -> None:
     problems = []
     for channel in app.settings.channels:
         try:
-            validate_channel(channel)
+            validate_channel(channel, app.locale)
         except ConfigError as exc:
             problems.append(str(exc))
     for problem in problems:

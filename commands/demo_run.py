@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from collectors.sandbox_server import SANDBOX_TOKEN
+from ticketing.i18n import word
+from ticketing.i18n_cli import error_text, message
 
 DEMO_SECRETS = {  # placeholders only the sandbox server accepts; nothing leaves the machine
     "ADUAN_DEMO_TG_TOKEN": SANDBOX_TOKEN,
@@ -111,7 +113,7 @@ def run_demo(app, database: str, out) -> bool:
         - before
     items = _show(demo_app, path, out)
     if replies:
-        out.print(f"{replies} balasan terkirim ke server sandbox.")
+        out.print(message("demo_replies_sent", demo_app.locale, count=replies))
     _report_line(demo_app, sandbox.samples, out)
     _next_steps(demo_app, items, config_path, out)
     return not any(run.failed for run in runs)
@@ -138,7 +140,8 @@ def _reply_to_blocked_chat(app, sandbox, out) -> None:
                                     Actor("demo", "admin", name="Admin Demo"), app.now()).id
         ref = ticket.ref
     outcome = outbox.deliver(app, message_id)
-    out.print(f"{ref}: balasan {outcome.state} ({outcome.error or '-'})", markup=False)
+    out.print(message("demo_reply_outcome", app.locale, ref=ref, state=word(outcome.state, app.locale),
+                      error=error_text(outcome.error or "-", app.locale)), markup=False)
 
 
 def _report_line(app, samples, out) -> None:
@@ -217,5 +220,5 @@ def _show(app, path: Path, out) -> list[dict[str, Any]]:
         if longest is not None:
             out.print(ticket_view(ticket_detail(session, longest, now, app.warn_before, app.locale,
                                                 calendar=app.calendar), now, app.locale))
-    out.print(f"Basis data demo: {path}" if app.locale == "id" else f"Demo database: {path}")
+    out.print(message("demo_database", app.locale, path=path))
     return items

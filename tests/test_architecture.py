@@ -227,9 +227,11 @@ def test_a_misspelt_channel_key_exits_2_in_config_check_and_fails_only_its_chann
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["channels"].append({"name": "tg-typo", "type": "telegram", "bot_tokn_env": "X"})
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    hint = "channels (tg-typo).bot_tokn_env: unknown key; did you mean 'bot_token_env'?"
+    hint = "channels (tg-typo).bot_tokn_env: kunci tidak dikenal; maksudnya 'bot_token_env'?"
     checked = run_cli(config, "config", "check", env=_plugin_env())
     assert checked.code == 2 and hint in checked.err
+    english = run_cli(config, "config", "check", env={**_plugin_env(), "ADUAN_LOCALE": "en"})
+    assert english.code == 2 and "bot_tokn_env: unknown key; did you mean 'bot_token_env'?" in english.err
     result = run_cli(config, "collect", env=_plugin_env())
     assert result.code == 1  # a failed channel, as any other channel failure
     assert "parrot-1: 1 pesan baru" in result.out  # the good channel still ran

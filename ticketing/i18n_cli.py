@@ -155,6 +155,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "routing_eval_head": "{count} label kantor, validasi silang: ",
         "routing_eval_none": "Belum ada label kantor: koreksi routing dengan `aduan route` untuk membuatnya.",
         "routing_eval_table": "kategori: benar (baris) x tebakan (kolom)",
+        "demo_replies_sent": "{count} balasan terkirim ke server sandbox.",
+        "demo_reply_outcome": "{ref}: balasan {state} ({error})",
+        "demo_database": "Basis data demo: {path}",
+        "config_channel_invalid": "konfigurasi kanal tidak sah: {problems}",
     },
     "en": {
         "config_missing": "configuration file {path} does not exist; run `aduan init` to create it, or pass "
@@ -295,6 +299,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "routing_eval_head": "{count} office labels, cross-validated: ",
         "routing_eval_none": "No office label yet: correct routing with `aduan route` to create some.",
         "routing_eval_table": "category: expected (rows) x predicted (columns)",
+        "demo_replies_sent": "{count} replies sent to the sandbox servers.",
+        "demo_reply_outcome": "{ref}: reply {state} ({error})",
+        "demo_database": "Demo database: {path}",
+        "config_channel_invalid": "invalid channel configuration: {problems}",
     },
 }
 
@@ -570,10 +578,87 @@ def error_text(text: str, locale: str | None) -> str:
         if count:
             from ticketing.i18n import WORDS
 
-            for key, indonesian in WORDS["id"].items():  # an action quoted in a refusal: 'ditandai selesai'
+            for key, indonesian in WORDS["id"].items():  # a transition refused: cannot 'ditandai selesai'
                 if key.startswith("done_"):
-                    translated = translated.replace(f"'{indonesian}'", f"'{WORDS['en'].get(key, indonesian)}'")
+                    translated = translated.replace(f"cannot '{indonesian}'",
+                                                    f"cannot '{WORDS['en'].get(key, indonesian)}'")
             for indonesian, english in STATUS_WORDS_EN.items():
                 translated = translated.replace(indonesian, english)
             return translated
+    return text
+
+
+# Configuration problems as Pydantic and aduan's validators word them (English), with the Indonesian
+# wording; `{}` stands for a value. Unknown wordings are shown as written.
+VALIDATION_ID: tuple[tuple[str, str], ...] = (
+    ("Field required", "wajib diisi"),
+    ("Input should be greater than or equal to {}", "harus paling sedikit {}"),
+    ("Input should be less than or equal to {}", "harus paling banyak {}"),
+    ("Input should be greater than {}", "harus lebih dari {}"),
+    ("Input should be less than {}", "harus kurang dari {}"),
+    ("Input should be a valid integer, unable to parse string as an integer", "harus bilangan bulat"),
+    ("Input should be a valid integer, got a number with a fractional part", "harus bilangan bulat (tanpa pecahan)"),
+    ("Input should be a valid integer", "harus bilangan bulat"),
+    ("Input should be a valid number, unable to parse string as a number", "harus bilangan"),
+    ("Input should be a valid number", "harus bilangan"),
+    ("Input should be a valid boolean, unable to interpret input", "harus true atau false"),
+    ("Input should be a valid boolean", "harus true atau false"),
+    ("Input should be a valid string", "harus teks"),
+    ("Input should be a valid list", "harus daftar (list)"),
+    ("Input should be a valid dictionary or instance of {}", "harus berupa bagian berisi kunci (mapping)"),
+    ("Input should be a valid dictionary", "harus berupa bagian berisi kunci (mapping)"),
+    ("Input should be a valid date or datetime, {}", "harus tanggal YYYY-MM-DD"),
+    ("Input should be a valid date in the format YYYY-MM-DD, {}", "harus tanggal YYYY-MM-DD"),
+    ("Input should be a valid date, {}", "harus tanggal YYYY-MM-DD"),
+    ("Input should be a valid time, {}", "harus jam HH:MM"),
+    ("Input should be a valid time", "harus jam HH:MM"),
+    ("String should have at least {} characters", "harus paling sedikit {} karakter"),
+    ("String should have at least {} character", "harus paling sedikit {} karakter"),
+    ("String should have at most {} characters", "harus paling banyak {} karakter"),
+    ("Input should be {}", "harus {}"),
+    ("routing.not_ours_template {} is not a template; known: {}",
+     "routing.not_ours_template {} bukan templat; yang ada: {}"),
+    ("channel name {} is used twice; names must be unique", "nama kanal {} dipakai dua kali; nama harus unik"),
+    ("a staff username is listed twice", "ada username staf yang tercantum dua kali"),
+    ("unknown time zone; use an IANA name such as Asia/Jakarta",
+     "zona waktu tidak dikenal; pakai nama IANA seperti Asia/Jakarta"),
+    ("use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+     "pakai sqlite:///PATH atau postgresql+psycopg://USER@HOST/DB"),
+    ("use redis://HOST:PORT/DB, rediss://... or unix://PATH, or null for inline mode",
+     "pakai redis://HOST:PORT/DB, rediss://... atau unix://PATH, atau null untuk mode inline"),
+    ("a teknis user needs bidang: one of {}", "pengguna teknis perlu bidang: salah satu dari {}"),
+    ("unknown bidang {}; use one of {}", "bidang {} tidak dikenal; pakai salah satu dari {}"),
+    ("queue complaints go to SEKRETARIAT or PDIP (domain.md §4)",
+     "keluhan antrean ditujukan ke SEKRETARIAT atau PDIP (domain.md §4)"),
+    ("OAuth 1.0a needs all four of {}", "OAuth 1.0a butuh keempatnya: {}"),
+    ("name bearer_token_env, or the four OAuth 1.0a *_env keys",
+     "isi bearer_token_env, atau keempat kunci *_env OAuth 1.0a"),
+    ("from_address must be an email address", "from_address harus alamat email"),
+    ("use the Graph version as written by Meta, e.g. v23.0", "tulis versi Graph seperti di dokumen Meta, mis. v23.0"),
+    ("base_url must start with https:// (or http:// for a local test server)",
+     "base_url harus diawali https:// (atau http:// untuk server uji lokal)"),
+)
+
+
+def _phrase_pattern(template: str):
+    import re
+
+    return re.compile("^" + r"(.+?)".join(re.escape(part) for part in template.split("{}")) + "$", re.DOTALL)
+
+
+_VALIDATION_PATTERNS: list = []
+
+
+def validation_text(text: str, locale: str | None) -> str:
+    """A configuration problem (as Pydantic or a validator words it, in English) in `locale`."""
+    if locale == "en" or not text:
+        return text
+    if not _VALIDATION_PATTERNS:
+        _VALIDATION_PATTERNS.extend((_phrase_pattern(en), indonesian) for en, indonesian in VALIDATION_ID)
+    for pattern, indonesian in _VALIDATION_PATTERNS:
+        found = pattern.match(text)
+        if found:
+            values = iter(value.replace("' or '", "' atau '") for value in found.groups())
+            return "".join(part + (next(values, "") if i < indonesian.count("{}") else "")
+                           for i, part in enumerate(indonesian.split("{}")))
     return text

@@ -187,7 +187,7 @@ def test_a_broken_rules_file_names_the_problem(tmp_path, change, message):
 
 
 def test_a_missing_rules_file_is_a_config_error(tmp_path):
-    with pytest.raises(ConfigError, match="not found"):
+    with pytest.raises(ConfigError, match="tidak ada; hapus kunci itu"):
         load_classifier({"rules_file": str(tmp_path / "nope.yaml")})
 
 

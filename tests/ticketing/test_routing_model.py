@@ -149,8 +149,8 @@ def test_office_choices_change_routes(rules):
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [
-    ("queue_bidang", "CAPIL", "SEKRETARIAT or PDIP"),
-    ("not_ours_bidang", "DINSOS", "unknown bidang"),
+    ("queue_bidang", "CAPIL", "SEKRETARIAT atau PDIP"),
+    ("not_ours_bidang", "DINSOS", "tidak dikenal"),
     ("review_threshold", 1.5, "review_threshold"),
     ("colour", "red", "colour"),
     ("not_ours_template", "tidak-ada", "not_ours_template"),

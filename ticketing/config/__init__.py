@@ -131,7 +131,7 @@ class Settings(Strict):
         return next((s for s in self.staff if s.username == username), None)
 
 
-def _describe_location(loc: tuple[Any, ...], data: Mapping[str, Any]) -> str:
+def _describe_location(loc: tuple[Any, ...], data: Mapping[str, Any], locale: str = "id") -> str:
     parts: list[str] = []
     node: Any = data
     for item in loc:
@@ -146,7 +146,7 @@ def _describe_location(loc: tuple[Any, ...], data: Mapping[str, Any]) -> str:
         else:
             parts.append(("." if parts else "") + str(item))
             node = node.get(item) if isinstance(node, dict) else None
-    return "".join(parts) or "(top level)"
+    return "".join(parts) or ("(tingkat atas)" if locale == "id" else "(top level)")
 
 
 def known_keys(loc: tuple[Any, ...], model: type[BaseModel]) -> list[str]:
@@ -190,20 +190,27 @@ def unknown_key_hint(loc: tuple[Any, ...], model: type[BaseModel], locale: str =
     return message("config_check_spelling", locale)
 
 
+def problem_text(error: Mapping[str, Any]) -> str:
+    """Pydantic's wording of one problem; a validator's own sentence without "Value error, "."""
+    if error.get("type") == "value_error" and error.get("ctx", {}).get("error") is not None:
+        return str(error["ctx"]["error"])
+    return str(error["msg"])
+
+
 def format_validation_error(exc: ValidationError, data: Mapping[str, Any], source: str, locale: str = "id") -> str:
     """One line per problem: the key's path, the offending value and what is allowed."""
-    from ticketing.i18n_cli import message
+    from ticketing.i18n_cli import message, validation_text
 
     lines = [message("config_invalid", locale, path=source)]
     value_word = "nilai" if locale == "id" else "value"
     for error in exc.errors():
-        where = _describe_location(tuple(error["loc"]), data)
+        where = _describe_location(tuple(error["loc"]), data, locale)
         value = error.get("input")
         shown = "" if isinstance(value, dict | list) or value is None else f" ({value_word}: {value!r})"
         if error["type"] == "extra_forbidden":
             lines.append(f"  {where}: {unknown_key_hint(tuple(error['loc']), Settings, locale)}")
         else:
-            lines.append(f"  {where}{shown}: {error['msg']}")
+            lines.append(f"  {where}{shown}: {validation_text(problem_text(error), locale)}")
     return "\n".join(lines)
 
 

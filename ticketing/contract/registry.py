@@ -37,26 +37,29 @@ def collector_class(type_name: str) -> type[Collector]:
                           f"dibutuhkannya di lingkungan aduan (pip install -e . di folder aduan)") from None
 
 
-def validate_channel(channel: ChannelSettings) -> None:
+def validate_channel(channel: ChannelSettings, locale: str = "id") -> None:
     """Check a channel's own keys against its collector's settings model, without building it."""
     cls = collector_class(channel.type)
     if cls.settings_model is not None:
-        _settings(cls, channel)
+        _settings(cls, channel, locale)
 
 
-def _settings(cls: type[Collector], channel: ChannelSettings) -> Any:
+def _settings(cls: type[Collector], channel: ChannelSettings, locale: str = "id") -> Any:
     from pydantic import ValidationError
+
+    from ticketing.config import problem_text
+    from ticketing.i18n_cli import message, validation_text
 
     try:
         return cls.settings_model.model_validate(channel.section())
     except ValidationError as exc:
         problems = "; ".join(
             f"channels ({channel.name}).{'.'.join(str(p) for p in e['loc'])}: "
-            + (unknown_key_hint(tuple(e['loc']), cls.settings_model)
-               if e["type"] == "extra_forbidden" else e["msg"])
+            + (unknown_key_hint(tuple(e['loc']), cls.settings_model, locale)
+               if e["type"] == "extra_forbidden" else validation_text(problem_text(e), locale))
             for e in exc.errors()
         )
-        raise InvalidSection(f"konfigurasi kanal tidak sah: {problems}") from None
+        raise InvalidSection(message("config_channel_invalid", locale, problems=problems)) from None
 
 
 def build_collector(channel: ChannelSettings, environ: Mapping[str, str] | None = None,
@@ -64,7 +67,7 @@ def build_collector(channel: ChannelSettings, environ: Mapping[str, str] | None 
     """Validate the channel's own section with its collector's settings model and construct it;
     `locale` is the office's UI language (placeholders of messages without text)."""
     cls = collector_class(channel.type)
-    settings = _settings(cls, channel) if cls.settings_model is not None else channel.section()
+    settings = _settings(cls, channel, locale or "id") if cls.settings_model is not None else channel.section()
     collector = cls(channel.name, settings, environ, clock=clock)
     if locale:
         collector.locale = locale
