@@ -36,40 +36,56 @@ FIGURES = ("opening", "received", "reopened", "answered", "answered_on_time", "a
 DIMENSIONS = ("channel", "bidang", "category")
 
 
-def _flags(period: Period, cutoff: datetime) -> dict[str, Any]:
+def _ticket_states(period: Period, cutoff: datetime):
+    """One row per ticket that can count: its keys and its states as 0/1 integers, computed once.
+
+    MATERIALIZED keeps the planner from copying each state's expression into every figure that
+    uses it (ten sums over nested CASEs per ticket otherwise)."""
     t = Ticket.__table__.c
-    before = t.received_at < period.start
-    open_at_start = sa.and_(before, finished_flag(period.start) == 0)
-    received = sa.and_(t.received_at >= period.start, t.received_at < cutoff)
-    finished_at_end = finished_flag(cutoff) == 1
-    counted = sa.or_(open_at_start, received)
-    # CASE turns SQL's NULL (no answered_at) into a plain 0, so NOT never meets a NULL
-    was_answered = sa.case((answered_by(cutoff), 1), else_=0) == 1
-    answered = sa.and_(counted, finished_at_end, was_answered)
-    on_time = sa.case((sa.or_(t.due_at.is_(None), t.answered_at <= t.due_at), 1), else_=0) == 1
+
+    def flag(condition):
+        return sa.case((condition, 1), else_=0)
+
+    return (sa.select(channel_key().label("channel"), t.bidang.label("bidang"), t.category.label("category"),
+                      flag(t.received_at < period.start).label("before"),
+                      flag(t.received_at >= period.start).label("received"),
+                      finished_flag(period.start).label("done_at_start"),
+                      finished_flag(cutoff).label("done_at_end"),
+                      flag(answered_by(cutoff)).label("answered"),
+                      flag(sa.or_(t.due_at.is_(None), t.answered_at <= t.due_at)).label("on_time"),
+                      flag(sa.and_(t.first_response_at >= period.start, t.first_response_at < cutoff))
+                      .label("first_response"))
+            .where(t.id.in_(backlog_candidates(period.start)), t.received_at < cutoff, t.merged_into_id.is_(None))
+            .cte("ticket_state").prefix_with("MATERIALIZED"))
+
+
+def _figures(s) -> dict[str, Any]:
+    """Each figure as 0/1 arithmetic over the states (see the module docstring for the sets)."""
+    opening = s.c.before * (1 - s.c.done_at_start)
+    counted = opening + s.c.received  # a ticket is either carried in or received, never both
+    done = counted * s.c.done_at_end
+    answered = done * s.c.answered
     return {
-        "opening": open_at_start,
-        "received": received,
-        "reopened": sa.and_(before, finished_flag(period.start) == 1, finished_flag(cutoff) == 0),
+        "opening": opening,
+        "received": s.c.received,
+        "reopened": s.c.before * s.c.done_at_start * (1 - s.c.done_at_end),
         "answered": answered,
-        "answered_on_time": sa.and_(answered, on_time),
-        "answered_late": sa.and_(answered, sa.not_(on_time)),
-        "closed_unanswered": sa.and_(counted, finished_at_end, sa.not_(was_answered)),
-        "done": sa.and_(counted, finished_at_end),
-        "closing": sa.and_(t.received_at < cutoff, finished_flag(cutoff) == 0),
+        "answered_on_time": answered * s.c.on_time,
+        "answered_late": answered * (1 - s.c.on_time),
+        "closed_unanswered": done * (1 - s.c.answered),
+        "done": done,
+        "closing": 1 - s.c.done_at_end,
         # reported apart from the answers: an interim reply is a first response, not an answer
-        "first_responses": sa.and_(t.first_response_at >= period.start, t.first_response_at < cutoff),
+        "first_responses": s.c.first_response,
     }
 
 
 def flow_query(period: Period, cutoff: datetime):
-    t = Ticket.__table__.c
-    flags = _flags(period, cutoff)
-    sums = [sa.func.sum(sa.case((flags[name], 1), else_=0)).label(name) for name in FIGURES]
-    keys = [channel_key().label("channel"), t.bidang.label("bidang"), t.category.label("category")]
-    return (sa.select(*keys, *sums)
-            .where(t.id.in_(backlog_candidates(period.start)), t.received_at < cutoff, t.merged_into_id.is_(None))
-            .group_by(*[sa.literal_column(str(i)) for i in range(1, len(keys) + 1)]))
+    states = _ticket_states(period, cutoff)
+    figures = _figures(states)
+    keys = [states.c.channel, states.c.bidang, states.c.category]
+    return (sa.select(*keys, *[sa.func.sum(figures[name]).label(name) for name in FIGURES])
+            .group_by(*keys))
 
 
 def _empty() -> dict[str, int]:
