@@ -7,6 +7,8 @@ spent budget is not a failure: the next run continues).
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from commands.context import JSON_OPTION, app_of, console, print_json
@@ -29,7 +31,7 @@ TEXT = {
         "no_channels": "Tidak ada kanal aktif di konfigurasi (enabled: true).",
         "never": "belum pernah", "yes": "ya", "no": "tidak",
         "check_ok": "OK", "check_failed": "GAGAL",
-        "heads": ("Kanal", "Jenis", "Aktif", "Sukses terakhir", "Galat terakhir", "Pesan hari ini", "Kursor",
+        "heads": ("Kanal", "Jenis", "Aktif", "Sukses terakhir", "Kesalahan terakhir", "Pesan hari ini", "Kursor",
                   "Otorisasi ulang", "Anggaran baca", "Boleh lagi"),
         "title": "Status Kanal",
     },
@@ -55,6 +57,28 @@ TEXT = {
 
 def _text(locale: str) -> dict:
     return TEXT.get(locale, TEXT["id"])
+
+
+def _brief(value: Any) -> str:
+    if isinstance(value, list | tuple | dict):
+        return str(len(value))  # a list of ids or a map of threads: how many
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def cursor_text(cursor: Any) -> str:
+    """A channel's cursor as `name value` pairs (lists and maps by their size), not JSON."""
+    if cursor is None:
+        return "-"
+    if not isinstance(cursor, dict):
+        return _brief(cursor)
+    parts = []
+    for key, value in cursor.items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {_brief(v)}" for k, v in value.items() if v not in (None, "", [], {}))
+        parts.append(f"{key} {_brief(value)}")
+    return " · ".join(parts) or "-"
 
 
 def _when(value, locale: str) -> str:
@@ -222,16 +246,18 @@ def channels_status(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
 
 def status_table(rows: list[dict], locale: str):
-    import json
     from datetime import datetime
+    from functools import partial
 
     from rich.table import Table
     from rich.text import Text
 
     from commands.render import plain
+    from ticketing.i18n_cli import error_text
 
     words = _text(locale)
     table = Table(title=words["title"])
+    error_of = partial(error_text, locale=locale)
     for head in words["heads"]:
         table.add_column(head, overflow="fold")
 
@@ -240,12 +266,12 @@ def status_table(rows: list[dict], locale: str):
 
     for row in rows:
         budget = f"{row['budget_used']}/{row['budget_limit']}" if row["budget_limit"] else "-"
-        error = f"{when(row['last_error_at'])}: {row['last_error']}" if row["last_error"] else "-"
+        error = f"{when(row['last_error_at'])}: {error_of(row['last_error'])}" if row["last_error"] else "-"
         table.add_row(
             plain(row["channel"]), plain(row["type"]), Text(words["yes"] if row["enabled"] else words["no"]),
             Text(when(row["last_success_at"])), plain(error, max_chars=120),
             Text(str(row["messages_today"])),
-            plain(json.dumps(row["cursor"]) if row["cursor"] is not None else "-", max_chars=60),
+            plain(cursor_text(row["cursor"]), max_chars=60),
             Text(words["yes"], style="bold red") if row["needs_reauth"] else Text(words["no"]),
             Text(budget), Text(when(row["next_allowed_at"]) if row["next_allowed_at"] else "-"),
         )

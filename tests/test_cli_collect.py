@@ -103,6 +103,16 @@ def test_channels_status_json_and_table(tmp_path, fake):
     assert cli(config, fake, "channels", "status", "--json", now=tomorrow).json()[0]["messages_today"] == 0
     table = cli(config, fake, "channels", "status")
     assert table.code == 0 and "Status Kanal" in table.out and "tg-test" in table.out
+    assert f"offset {telegram['cursor']['offset']}" in table.out and '{"offset"' not in table.out  # no JSON
+
+
+def test_a_cursor_reads_as_name_value_pairs():
+    from commands.collect import cursor_text
+
+    assert cursor_text({"offset": 7}) == "offset 7"
+    assert cursor_text({"newest_id": None, "since": "123", "read": True}) == "since 123 · read true"
+    assert cursor_text({"threads": {"ids": ["a", "b"], "pending": None}}) == "threads ids 2"
+    assert cursor_text(None) == "-" and cursor_text({}) == "-"
 
 
 def test_a_channel_held_by_another_run_is_skipped(tmp_path, fake):
