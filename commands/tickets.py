@@ -58,7 +58,9 @@ def guarded(app, action: str, ticket_id: str | int | None, as_json: bool, body: 
                 sys.stderr.write(f"aduan: penolakan tidak tercatat di audit: {reason}\n")
         if as_json:
             kind = "refused" if isinstance(exc, PermissionDenied) else type(exc).__name__
-            print_json({"ok": False, "action": action, "error": str(exc), "kind": kind})
+            from ticketing.i18n_cli import error_text
+
+            print_json({"ok": False, "action": action, "error": error_text(str(exc), app.locale), "kind": kind})
         raise
 
 

@@ -131,6 +131,7 @@ TOUR: list[tuple[str, list[str]]] = [
     ("kabid1", ["recap", "daily", "--format", "csv", "-o", "-", "--summary"]),
     ("admin1", ["db", "upgrade"]),
     ("admin1", ["show", "999"]),
+    ("capil1", ["resolve", "ADU-2026-000003", "--json"]),
     ("admin1", ["inbox", "--bidang", "xyz"]),
     ("admin1", ["close", "ADU-2026-000005", "--reason", "nope"]),
 ]
