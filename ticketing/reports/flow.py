@@ -11,7 +11,7 @@ construction for every channel, bidang and category:
 * reopened: finished at the start, open again at the end (a citizen wrote again);
 * done: among opening + received, finished by the end: answered (on time / late, whatever day
   the ticket came in) or closed without an answer (spam, duplicates, thanks);
-* closing: open at the end (carried over to the next period).
+* closing: open at the end (carried over to the next period); closing_overdue: those past due.
 
 Beside the line: first responses in the period (interim replies included), which never count
 as answers.
@@ -32,7 +32,7 @@ from ticketing.reports.recap_sql import Period, answered_by, backlog_candidates,
 from ticketing.store.models import Ticket
 
 FIGURES = ("opening", "received", "reopened", "answered", "answered_on_time", "answered_late",
-           "closed_unanswered", "done", "closing", "first_responses")
+           "closed_unanswered", "done", "closing", "closing_overdue", "first_responses")
 DIMENSIONS = ("channel", "bidang", "category")
 
 
@@ -53,6 +53,7 @@ def _ticket_states(period: Period, cutoff: datetime):
                       finished_flag(cutoff).label("done_at_end"),
                       flag(answered_by(cutoff)).label("answered"),
                       flag(sa.or_(t.due_at.is_(None), t.answered_at <= t.due_at)).label("on_time"),
+                      flag(t.due_at < cutoff).label("due_by_end"),
                       flag(sa.and_(t.first_response_at >= period.start, t.first_response_at < cutoff))
                       .label("first_response"))
             .where(t.id.in_(backlog_candidates(period.start)), t.received_at < cutoff, t.merged_into_id.is_(None))
@@ -75,6 +76,7 @@ def _figures(s) -> dict[str, Any]:
         "closed_unanswered": done * (1 - s.c.answered),
         "done": done,
         "closing": 1 - s.c.done_at_end,
+        "closing_overdue": (1 - s.c.done_at_end) * s.c.due_by_end,
         # reported apart from the answers: an interim reply is a first response, not an answer
         "first_responses": s.c.first_response,
     }

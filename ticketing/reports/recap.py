@@ -79,6 +79,7 @@ def monthly_recap(session: Session, calendar: OfficeCalendar, year: int, month: 
     channels = sorted(by["channel"], key=lambda k: (-by["channel"][k], str(k)))
     from ticketing.reports.flow import period_flow
 
+    flow = period_flow(session, period, cutoff)
     return {
         "report": "monthly", "period": period.label, "from": period.start.isoformat(),
         "to": period.end.isoformat(), "as_of": cutoff.isoformat(), "generated_at": now.isoformat(),
@@ -98,8 +99,9 @@ def monthly_recap(session: Session, calendar: OfficeCalendar, year: int, month: 
             "mean": round(sum(d * n for d, n in distribution.items()) / answered_days, 2) if answered_days else None,
             "median": median_of(distribution),
         },
-        "backlog": backlog_counts(session, period.start, cutoff),
-        "flow": period_flow(session, period, cutoff),
+        "backlog": {"opening": flow["opening"], "closing": flow["closing"],
+                    "closing_overdue": flow["closing_overdue"]},  # the flow's own sets: one query, one truth
+        "flow": flow,
         "top_topics": [{"category": category, "kind": kind, "count": n, "percent": _percent(n, total)}
                        for (category, kind), n in sorted(by["topic"].items(),
                                                          key=lambda kv: (-kv[1], str(kv[0])))[:TOP_TOPICS]],
