@@ -86,3 +86,23 @@ def test_missing_sign_off_keys_are_named_on_stderr_and_empty_charts_say_so(tmp_p
     text = "".join(_pages(tmp_path / "kosong.pdf"))
     assert text.count("tidak ada data") >= 6  # two charts and the empty breakdown tables
     assert "NIP. -" in text and "Nomor:" not in text
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_table_headings_wrap_between_words_never_inside_one(locale):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from ticketing.reports.flow import FIGURES
+    from ticketing.reports.flow_view import flow_by
+    from ticketing.reports.pdf import CELL_PADDING, FLOW_BY_WIDTHS, HEADER_SIZE, header_size
+
+    empty = {**dict.fromkeys(FIGURES, 0), "by_channel": [], "by_bidang": [], "by_category": []}
+    headers = flow_by(empty, locale).headers
+
+    def too_wide(size):
+        return [word for header, width in zip(headers, FLOW_BY_WIDTHS, strict=True) for word in header.split()
+                if stringWidth(word, "Helvetica-Bold", size) > width - 2 * CELL_PADDING]
+
+    assert too_wide(HEADER_SIZE)  # at the body's size some heading word would be cut ("Terbuk/a awal")
+    size = header_size(headers, FLOW_BY_WIDTHS)
+    assert not too_wide(size) and size >= 6.5

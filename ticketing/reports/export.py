@@ -125,7 +125,7 @@ def daily_section(recap: dict[str, Any], locale: str) -> Section:
                       [kind for _, kind in DAILY_COLUMNS])
     for row in recap["rows"]:
         section.rows.append([
-            row["no"], row["ref"], row["received_at"], channel_label(row["channel"]), row["account"],
+            row["no"], row["ref"], row["received_at"], channel_label(row["channel"], locale), row["account"],
             kind_label(row["kind"], locale), label_of("category", row["category"], locale), row["summary"],
             row["bidang"] or "-", row["forwarded_at"], row["answered_at"], row["closed_at"],
             _working_time(row, locale), timing_label(row["timing"], locale), status_label(row["status"], locale),
@@ -190,7 +190,7 @@ def monthly_sections(recap: dict[str, Any], locale: str, notes: dict[str, list[s
                     t["percent"]] for n, t in enumerate(recap["top_topics"], start=1)]
     channels = recap["channels"]
     daily = Section("daily_counts", w("daily_counts", locale),
-                    [w("date", locale), *[channel_label(c) for c in channels], w("total", locale)],
+                    [w("date", locale), *[channel_label(c, locale) for c in channels], w("total", locale)],
                     ["text", *["int"] * len(channels), "int"])
     daily.rows = [[d["date"][8:10] + "/" + d["date"][5:7], *[d["by_channel"].get(c, 0) for c in channels],
                    d["total"]] for d in recap["daily"]]
@@ -199,7 +199,7 @@ def monthly_sections(recap: dict[str, Any], locale: str, notes: dict[str, list[s
     sections = [
         monthly_summary(recap, locale), *flow_sections(recap, locale),
         _breakdown("by_status", recap["by_status"], "by_status", locale, status_name),
-        _breakdown("by_channel", recap["by_channel"], "by_channel", locale, lambda c, _: channel_label(c)),
+        _breakdown("by_channel", recap["by_channel"], "by_channel", locale, lambda c, _: channel_label(c, locale)),
         _breakdown("by_kind", recap["by_kind"], "by_kind", locale, kind_label),
         _breakdown("by_category", recap["by_category"], "by_category", locale,
                    lambda c, loc: label_of("category", c, loc)),

@@ -33,7 +33,7 @@ def flow_summary(flow: dict[str, Any], locale: str) -> Section:
 
 def _name(dimension: str, code: Any, locale: str) -> str:
     if dimension == "channel":
-        return channel_label(code)
+        return channel_label(code, locale)
     return label_of(dimension, code, locale)
 
 

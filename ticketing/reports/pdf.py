@@ -117,13 +117,38 @@ def missing_sign_off(office, recap_cfg: RecapSettings) -> list[str]:
     return missing
 
 
+FLOW_BY_WIDTHS = [55, 95, 45, 45, 50, 45, 45, 55, 45]  # by, value, then the flow's seven figures
+CELL_PADDING = 6  # reportlab's default left + right padding of a table cell, in points
+HEADER_SIZE, HEADER_MIN_SIZE = 8.5, 6.5
+
+
+def header_size(headers: list[str], widths: list[float] | None) -> float:
+    """The largest header font (at most 8.5 pt) at which every word of every header fits its
+    column, so a heading wraps between words (`Terbuka / awal`), never inside one (`Terbuk / a`)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    size = HEADER_SIZE
+    for header, width in zip(headers, widths or [], strict=False):
+        if not width:
+            continue
+        room = width - 2 * CELL_PADDING
+        for word in header.split():
+            while size > HEADER_MIN_SIZE and stringWidth(word, "Helvetica-Bold", size) > room:
+                size -= 0.5
+    return size
+
+
 def section_table(section: Section, styles, locale: str, widths: list[float] | None = None,
                   font_size: float = 8.5):
     """A bordered table with a tinted header row that repeats on each page."""
     from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    head = [Paragraph(f"<b>{pdf_text(h)}</b>", styles["cell"]) for h in section.headers]
+    size = min(header_size(section.headers, widths), styles["cell"].fontSize)
+    heading = ParagraphStyle("head-cell", parent=styles["cell"], fontName="Helvetica-Bold", fontSize=size,
+                             leading=size + 1.5, splitLongWords=0)
+    head = [Paragraph(pdf_text(h), heading) for h in section.headers]
     # text and dates wrap inside their cell (a date over its time); identifiers and numbers never do
     body = [[Paragraph(pdf_text(cell_text(v, k, locale)), styles["cell"]) if k in ("text", "dt")
              else pdf_plain(cell_text(v, k, locale)) for v, k in zip(row, section.kinds, strict=True)]
@@ -197,7 +222,7 @@ def daily_chart(recap: dict[str, Any], locale: str, width: float = 480, height: 
     drawing.add(chart)
     drawing.add(String(0, height - 12, pdf_plain(w("chart_daily", locale)),
                        fontName="Helvetica-Bold", fontSize=9))
-    drawing.add(_legend([(SERIES_COLOURS[i % len(SERIES_COLOURS)], channel_label(c))
+    drawing.add(_legend([(SERIES_COLOURS[i % len(SERIES_COLOURS)], channel_label(c, locale))
                          for i, c in enumerate(channels)], 40, 14))
     return drawing
 
@@ -321,7 +346,7 @@ def write_monthly_pdf(recap: dict[str, Any], sections: list[Section], path: Path
               Paragraph(pdf_text(f"{w('as_of', locale)}: {as_of_text(recap, locale)}"), styles["small"]),
               KeepTogether([Paragraph(pdf_text(w("flow", locale)), styles["head"]),
                             section_table(by_key["flow"], styles, locale, [370, 60])]),
-              section_table(by_key["flow_by"], styles, locale, [55, 95, 45, 45, 50, 45, 45, 55, 45])]
+              section_table(by_key["flow_by"], styles, locale, FLOW_BY_WIDTHS)]
     story += [heading("B", w("by_status", locale) + " / " + w("by_kind", locale)),
               _pairs(section_table(by_key["by_status"], styles, locale, [120, 50, 45]),
                      section_table(by_key["by_kind"], styles, locale, [120, 50, 45])),

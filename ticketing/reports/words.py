@@ -117,7 +117,9 @@ KINDS = {
 }
 CHANNELS = {"whatsapp": "WhatsApp", "instagram": "Instagram", "facebook": "Facebook", "x": "X",
             "telegram": "Telegram", "email": "Email", "web": "Situs Web", "lapor": "SP4N-LAPOR!",
-            "walk-in": "Datang Langsung", "sandbox": "Sandbox"}
+            "walk-in": "Datang Langsung", "sandbox": "Sandbox Telegram", "sandbox-x": "Sandbox X",
+            "sandbox-facebook": "Sandbox Facebook", "sandbox-email": "Sandbox Email"}
+CHANNELS_EN = {"web": "Website", "walk-in": "Walk-in"}  # the rest are names, the same in both languages
 CATEGORIES = {"ktp-el": "KTP-el", "ktp": "KTP-el", "kk": "KK", "kia": "KIA", "ikd": "IKD", "nik": "NIK/Biodata",
               "nik-bermasalah": "NIK bermasalah", "akta-kelahiran": "Akta kelahiran",
               "akta-kematian": "Akta kematian", "pindah-datang": "Pindah-datang", "perubahan-data": "Perubahan data",
@@ -139,7 +141,9 @@ def kind_label(code: str | None, locale: str = "id") -> str:
     return KINDS.get(locale, KINDS["id"]).get(code, code.capitalize())
 
 
-def channel_label(code: str | None) -> str:
+def channel_label(code: str | None, locale: str = "id") -> str:
+    if locale == "en" and code in CHANNELS_EN:
+        return CHANNELS_EN[code]
     return CHANNELS.get(code or "", code or "-")
 
 
