@@ -25,6 +25,7 @@ from commands import collect as collect_cmd
 from commands import health as health_cmd
 from commands import merge as merge_cmd
 from commands import privacy as privacy_cmd
+from commands import quarantine as quarantine_cmd
 from commands import recap as recap_cmd
 from commands import route as route_cmd
 from commands import sla as sla_cmd
@@ -78,6 +79,7 @@ app.command("route")(route_cmd.route)
 app.add_typer(privacy_cmd.privacy_app, name="privacy")
 app.add_typer(audit_cmd.audit_app, name="audit")
 app.command("health")(health_cmd.health)
+app.add_typer(quarantine_cmd.quarantine_app, name="quarantine")
 
 
 def main() -> None:

@@ -159,6 +159,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_reply_outcome": "{ref}: balasan {state} ({error})",
         "demo_database": "Basis data demo: {path}",
         "config_channel_invalid": "konfigurasi kanal tidak sah: {problems}",
+        "quarantine_empty": "Tidak ada item karantina yang belum ditangani.",
+        "quarantine_empty_all": "Karantina kosong: belum pernah ada item yang dikarantina.",
+        "quarantine_hint": "Lihat isinya: aduan quarantine show ID; setelah ditangani: "
+                           "aduan quarantine resolve ID --note TEKS",
+        "quarantine_col_id": "ID",
+        "quarantine_col_channel": "Kanal",
+        "quarantine_col_received": "Diterima",
+        "quarantine_col_external_id": "ID di kanal",
+        "quarantine_col_reason": "Alasan",
+        "quarantine_col_handled": "Ditangani",
+        "quarantine_col_note": "Catatan",
+        "quarantine_col_payload": "Isi mentah",
+        "quarantine_open": "belum ditangani",
+        "quarantine_handled_by": "oleh {user}, {when}",
+        "quarantine_no_payload": "(tidak ada isi tersimpan; mungkin sudah dihapus setelah masa retensi)",
+        "quarantine_revealed": "Isi ditampilkan tanpa sensor (NIK/KK, nomor HP, email) atas permintaan {user}; "
+                               "tercatat di log audit.",
+        "quarantine_resolved": "item karantina {id} ditandai sudah ditangani",
+        "quarantine_already": "item karantina {id} sudah ditangani sebelumnya ({user}, {when}); tidak diubah",
+        "quarantine_unknown": "item karantina {ids} tidak ditemukan (lihat aduan quarantine list --all); "
+                              "tidak ada yang diubah",
+        "quarantine_note_empty": "catatan kosong: tulis apa yang dilakukan, mis. --note \"dimasukkan ulang sebagai "
+                                 "ADU-2026-000123\" atau --note sampah",
     },
     "en": {
         "config_missing": "configuration file {path} does not exist; run `aduan init` to create it, or pass "
@@ -303,6 +326,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_reply_outcome": "{ref}: reply {state} ({error})",
         "demo_database": "Demo database: {path}",
         "config_channel_invalid": "invalid channel configuration: {problems}",
+        "quarantine_empty": "No quarantined item is waiting to be handled.",
+        "quarantine_empty_all": "The quarantine is empty: no item has ever been quarantined.",
+        "quarantine_hint": "See its payload: aduan quarantine show ID; once handled: "
+                           "aduan quarantine resolve ID --note TEXT",
+        "quarantine_col_id": "ID",
+        "quarantine_col_channel": "Channel",
+        "quarantine_col_received": "Received",
+        "quarantine_col_external_id": "Channel ID",
+        "quarantine_col_reason": "Reason",
+        "quarantine_col_handled": "Handled",
+        "quarantine_col_note": "Note",
+        "quarantine_col_payload": "Raw payload",
+        "quarantine_open": "not handled yet",
+        "quarantine_handled_by": "by {user}, {when}",
+        "quarantine_no_payload": "(no payload stored; it may have been purged after the retention period)",
+        "quarantine_revealed": "Payload shown unmasked (NIK/KK, phone numbers, e-mail) at the request of {user}; "
+                               "recorded in the audit log.",
+        "quarantine_resolved": "quarantine item {id} marked as handled",
+        "quarantine_already": "quarantine item {id} was already handled ({user}, {when}); left unchanged",
+        "quarantine_unknown": "quarantine item {ids} not found (see aduan quarantine list --all); nothing was changed",
+        "quarantine_note_empty": "empty note: say what was done, e.g. --note \"re-entered as ADU-2026-000123\" "
+                                 "or --note junk",
     },
 }
 

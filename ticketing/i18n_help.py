@@ -348,6 +348,26 @@ PAIRS: tuple[tuple[str, str], ...] = (
      'Show at most this many deliveries.'),
     ('Nomor kiriman (kolom pertama `aduan webhook deliveries`).',
      'The delivery number (first column of `aduan webhook deliveries`).'),
+    ('Karantina: item yang tidak bisa dibaca kanal. Tanpa subperintah: daftar yang belum ditangani.',
+     'Quarantine: items a channel could not read. Without a subcommand: the ones not yet handled.'),
+    ('Daftar item karantina yang belum ditangani, terbaru di atas.',
+     'Quarantined items not yet handled, newest first.'),
+    ('Sertakan yang sudah ditangani (oleh siapa, kapan, catatannya).',
+     'Include handled items too (by whom, when, the note).'),
+    ('Tampilkan paling banyak sekian item.',
+     'Show at most this many items.'),
+    ('Satu item karantina: alasan dan isi mentahnya (NIK/KK, nomor HP, email disensor).',
+     'One quarantined item: its reason and raw payload (NIK/KK, phone numbers, e-mail masked).'),
+    ('Nomor item karantina (kolom pertama `aduan quarantine list`).',
+     'The quarantine item number (first column of `aduan quarantine list`).'),
+    ('Tampilkan isi tanpa sensor (supervisor; diaudit).',
+     'Show the payload unmasked (supervisor; audited).'),
+    ('Tandai item karantina sudah ditangani (dimasukkan ulang dengan tangan, atau sampah); admin atau supervisor.',
+     'Mark quarantined items as handled (re-entered by hand, or junk); admin or supervisor.'),
+    ('Nomor item karantina; boleh lebih dari satu.',
+     'Quarantine item numbers; more than one at once.'),
+    ('Apa yang dilakukan, mis. "dimasukkan ulang sebagai ADU-2026-000123" atau "sampah".',
+     'What was done, e.g. "re-entered as ADU-2026-000123" or "junk".'),
 )
 
 _INDEX: dict[str, tuple[str, str]] = {}
@@ -389,6 +409,7 @@ METAVARS: dict[str, tuple[str, str]] = {
     "sweep_every": ("DETIK", "SECONDS"), "tags": ("TAG", "TAG"), "template": ("TEMPLAT", "TEMPLATE"),
     "text": ("TEKS", "TEXT"), "ticket": ("ID", "ID"), "ticket_id": ("ID", "ID"), "ticket_ids": ("ID", "ID"),
     "to": ("STAF|BIDANG", "STAFF|DIVISION"), "user": ("STAF", "STAFF"), "year": ("TAHUN", "YEAR"),
+    "item_id": ("ID", "ID"), "item_ids": ("ID", "ID"), "note": ("TEKS", "TEXT"),
 }
 _FALLBACK_METAVAR = ("NILAI", "VALUE")
 

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from ticketing.errors import AduanError, DatabaseBusy, SchemaOutdated  # noqa: F401  (re-raised here)
 
 # The Alembic head this code expects; tests check it against migrations/versions.
-SCHEMA_REVISION = "0007_issue18"
+SCHEMA_REVISION = "0008_quarantine"
 
 LOCK_RETRIES = 3  # extra tries of a whole write transaction after busy_timeout ran out
 T = TypeVar("T")

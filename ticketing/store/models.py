@@ -242,6 +242,8 @@ class Quarantine(SQLModel, table=True):
     payload: str | None = Field(default=None, sa_type=sa.Text)
     received_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     resolved_at: datetime | None = _ts()
+    resolved_by: str | None = None  # the staff username who handled it (`aduan quarantine resolve`)
+    resolution_note: str | None = Field(default=None, sa_type=sa.Text)  # what was done: re-entered, junk, ...
 
 
 class Notification(SQLModel, table=True):

@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "backup": frozenset({"supervisor", "admin", "system"}),
     "collect": frozenset({"admin", "supervisor", "system"}),
     "channels": frozenset({"admin", "supervisor", "system"}),
+    "quarantine": frozenset({"admin", "supervisor"}),  # raw citizens' payloads of every channel, no bidang's
 }
 
 ROLE_LABELS = {"admin": "admin", "teknis": "teknis (Pejabat Bidang Teknis)", "supervisor": "supervisor"}
