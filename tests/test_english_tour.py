@@ -115,6 +115,8 @@ TOUR: list[tuple[str, list[str]]] = [
     ("admin1", ["channels", "status"]),
     ("admin1", ["config", "check"]),
     ("admin1", ["outbox", "list"]),
+    ("admin1", ["quarantine"]),
+    ("admin1", ["quarantine", "list", "--all"]),
     ("admin1", ["webhook", "deliveries"]),
     ("admin1", ["webhook", "process"]),
     ("admin1", ["sla", "due", "--received", "2026-12-24T10:00+07:00"]),

@@ -43,7 +43,7 @@ OLD = {"name": "Sukarti Wulandari", "handle": "sukarti_kalimati88", "id": "55500
        "text": "Rumah saya di Dukuh Pelemsari RT 07, akta anak belum terbit", "file": "akta_sukarti_pelemsari.jpg",
        "note": "Bu Sukarti menelpon, minta dicek Pelemsari", "answer": "Data Pelemsari sudah padan di SIAK",
        "staff_note": "Catatan: suami Sukarti datang ke loket", "payload": "quarantined Sukartiwati Pelemsari",
-       "hook": "webhook Sukartiwati Kalimati"}
+       "hook": "webhook Sukartiwati Kalimati", "resolution": "diketik ulang: Sukartini Pelemsari via telepon"}
 NEW = {"name": "Darmini Kusumastuti", "handle": "darmini_slawi77", "id": "5550009876",
        "text": "KK saya di Kaligangsa belum diperbarui", "file": "kk_darmini_kaligangsa.jpg"}
 
@@ -79,7 +79,8 @@ def _seed(engine, tmp_path: Path) -> tuple[int, int, Path]:
                                  text=f"Tiket dari {OLD['name']}: {OLD['text']}", created_at=old_at))
         session.add(Quarantine(channel=CHANNEL, reason="update without an integer update_id",
                                payload=json.dumps({"from": {"id": int(OLD["id"])}, "text": OLD["payload"]}),
-                               received_at=old_at))
+                               received_at=old_at, resolved_at=old_at, resolved_by="admin1",
+                               resolution_note=OLD["resolution"]))
         session.add(WebhookDelivery(source=CHANNEL, body_sha256="0" * 64, received_at=old_at, processed_at=old_at,
                                     payload=json.dumps({"from": OLD["id"], "t": OLD["hook"]})))
         return ticket.id, tickets[NEW["id"]].id, stored

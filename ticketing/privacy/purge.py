@@ -217,17 +217,18 @@ def remove_files(engine, paths: list[str]) -> int:
 
 def _purge_payloads(session: Session, cutoff: datetime, result: PurgeResult) -> None:
     """Processed webhook bodies and quarantined payloads hold the same messages: after the
-    retention period keep only the webhook's hash and the quarantine's reason."""
+    retention period keep only the webhook's hash and the quarantine's reason (and who handled it)."""
     m = _tables()
     hooks = sa.and_(m.WebhookDelivery.processed_at.is_not(None), m.WebhookDelivery.processed_at < cutoff,
                     m.WebhookDelivery.payload != "")
-    quarantined = sa.and_(m.Quarantine.received_at < cutoff, m.Quarantine.payload.is_not(None))
+    quarantined = sa.and_(m.Quarantine.received_at < cutoff,  # the note an admin wrote may name the citizen
+                          sa.or_(m.Quarantine.payload.is_not(None), m.Quarantine.resolution_note.is_not(None)))
     result.add("webhook_payloads", _count(session, hooks))
     result.add("quarantine_payloads", _count(session, quarantined))
     if result.dry_run:
         return
     session.execute(_quiet(sa.update(m.WebhookDelivery).where(hooks).values(payload="")))
-    session.execute(_quiet(sa.update(m.Quarantine).where(quarantined).values(payload=None)))
+    session.execute(_quiet(sa.update(m.Quarantine).where(quarantined).values(payload=None, resolution_note=None)))
 
 
 def _optimise_search(session: Session) -> None:
