@@ -2,6 +2,9 @@
 configuration problems, and Click's usage messages (Click writes English through gettext; the
 Indonesian catalog below stands in for it when Indonesian is chosen).
 
+`SENTENCES` pairs each sentence's two languages in one entry, so neither can be missing.
+Errors raised deep in `ticketing/` are Indonesian and reach English through `ERRORS_EN`;
+configuration problems as Pydantic words them reach Indonesian through `VALIDATION_ID`.
 `ticketing/i18n.py` holds the words of the views; this module the sentences around them.
 """
 
@@ -12,349 +15,251 @@ from typing import Any
 
 LOCALES = ("id", "en")
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "id": {
-        "config_missing": "berkas konfigurasi {path} tidak ada; jalankan `aduan init` untuk membuatnya, atau "
-                          "beri --config PATH / ADUAN_CONFIG",
-        "config_named_missing": "berkas konfigurasi {path} tidak ada; periksa --config / ADUAN_CONFIG, atau "
-                                "buat dengan `aduan init {path}`",
-        "config_unreadable": "berkas konfigurasi {path} tidak bisa dibaca: {reason}",
-        "config_bad_yaml": "{path} bukan YAML yang sah: {reason}",
-        "config_not_mapping": "{path} harus berisi bagian-bagian (office, database, ...)",
-        "config_invalid": "konfigurasi tidak sah di {path}:",
-        "config_unknown_key": "kunci tidak dikenal; maksudnya {close!r}?",
-        "config_known_keys": "kunci tidak dikenal; kunci yang dikenal di sini: {keys}",
-        "config_check_spelling": "kunci tidak dikenal; periksa ejaannya dengan config.yaml",
-        "no_channel": "tidak ada kanal bernama {name!r} di {source}",
-        "interrupted": "dihentikan",
-        "not_staff": "pengguna {user!r} tidak terdaftar sebagai staf. Tambahkan di bagian staff: {source}, "
-                     "mis. - {{username: {user}, name: \"...\", role: admin}}, atau jalankan dengan --as USERNAME",
-        "init_exists": "{path} sudah ada; tidak ditimpa (hapus dulu atau pilih PATH lain)",
-        "init_no_sample": "contoh konfigurasi tidak ditemukan di {path}; pasang aduan dengan pip install -e .",
-        "init_done": "konfigurasi ditulis: {path}\nbasis data siap: {db} (skema {revision})\n"
-                     "Langkah berikut: sunting {path} (bagian staff: dan channels:), lalu "
-                     "`aduan --config {path} health`",
-        "health_ok": "ok: {count} kanal aktif sehat",
-        "health_last": "; ingest terakhir berhasil: {last}",
-        "health_warning": "peringatan: {text}",
-        "health_needs_reauth": "{channel}: perlu otorisasi ulang (token ditolak): {error}",
-        "health_never_ran": "{channel}: belum pernah berhasil diambil",
-        "health_never_received": "{channel}: belum pernah menerima webhook",
-        "health_stale": "{channel}: terakhir berhasil {when} ({minutes} menit lalu, batas {limit} menit)",
-        "health_stale_webhook": "{channel}: webhook terakhir diterima {when} ({minutes} menit lalu, "
-                                "batas {limit} menit)",
-        "health_last_error": "; kesalahan terakhir: {error}",
-        "health_quarantine": "karantina: {count} item belum ditangani (terbaru {newest}); lihat aduan quarantine",
-        "health_outbox_stuck": "outbox: {count} balasan berstatus '{state}' (terputus saat dikirim): cek di kanal, "
-                               "lalu aduan outbox confirm-sent ID atau aduan outbox resend ID",
-        "health_reply_failed": "balasan: {count} tiket Gagal kirim (warga belum menerima jawaban, batas waktu tetap "
-                               "berjalan): lihat aduan inbox, perbaiki lalu aduan outbox resend ID",
-        "health_reply_unknown": "balasan: {count} tiket Belum pasti terkirim: cek di kanal, lalu "
-                                "aduan outbox confirm-sent ID atau aduan outbox resend ID",
-        "health_webhook_backlog": "webhook: {count} kiriman belum diproses lebih dari {minutes} menit "
-                                  "(tertua {oldest})",
-        "health_webhook_dead": "webhook: {count} kiriman gagal terus dan dihentikan (dead letter): lihat aduan "
-                               "webhook deliveries --failed, lalu aduan webhook retry ID",
-        "health_webhook_failing": "webhook: {count} kiriman gagal diproses dan akan dicoba lagi "
-                                  "(aduan webhook deliveries --failed)",
-        "health_redis_down": "redis: tidak bisa dihubungi: {error}",
-        "health_no_worker": "worker: tidak ada `aduan worker` yang berjalan (balasan dan timer SLA tidak dikerjakan)",
-        "health_no_scheduler": "scheduler: tidak ada penjadwal RQ yang aktif (timer SLA tidak berbunyi; "
-                               "jalankan aduan worker)",
-        "health_identity_unset": "identitas: kunci `identity` tidak ada di config.yaml; pengguna diambil dari "
-                                 "--as/ADUAN_USER tanpa bukti. Tulis `identity: os` (lihat README) atau "
-                                 "`identity: declared`",
-        "health_no_backup": "cadangan: belum ada cadangan di {folder}; jadwalkan `aduan db backup` (lihat README)",
-        "health_backup_old": "cadangan: cadangan terbaru ({name}) berumur lebih dari {hours} jam",
-        "health_no_channel": "tidak ada kanal aktif: nyalakan satu kanal di channels: ({source}) dengan enabled: true",
-        "bad_choice": "{value!r} tidak dikenal; pilih: {choices}",
-        "merge_other_contact": "tiket {ref} ({source}) dan {into} ({target}) milik pelapor yang berbeda; "
-                               "pesan dan balasan akan pindah ke pelapor lain. Ulangi dengan --force bila "
-                               "memang orang yang sama",
-        "merge_forced": "{ref} ({source}) digabung ke {into} ({target}): pelapor berbeda, atas --force",
-        "triage_send_edit_cancel": "[k] kirim  [u] ubah di editor  [b] batal",
-        "triage_cancelled": "dibatalkan, tidak ada yang dikirim",
-        "triage_unknown_choice": "{value!r} tidak dikenal; pilih nomor atau nama: {choices}",
-        "triage_escalation_note": "Catatan untuk bidang (Enter: tanpa catatan)",
-        "triage_interrupted": "Triase dihentikan",
-        "editor_hint": "Baris yang diawali # tidak dikirim; kosongkan untuk batal.",
-        "demo_try": "Coba (salin dan tempel):",
-        "demo_config": "Konfigurasi demo: {path} (pengguna demo: admin1, balasan ke kanal sandbox demo)",
-        "sla_due_received": "Diterima      : {when}",
-        "sla_due_start": "Mulai dihitung: {day} (hari ke-{number})",
-        "sla_due_at": "Batas waktu   : {when} ({days} hari kerja)",
-        "sla_due_skipped": "Hari tidak bekerja yang dilewati",
-        "sla_calendar_title": "Kalender kerja {year}: hari tidak bekerja",
-        "sla_col_date": "Tanggal",
-        "sla_col_weekday": "Hari",
-        "sla_col_name": "Keterangan",
-        "sla_col_source": "Sumber",
-        "sla_sweep_done": "peringatan baru: {warned}, lewat batas baru: {breached}, notifikasi terkirim: {notices}, "
-                          "balasan: {replies}, perlu dicek: {unknown}",
-        "sla_recomputing": "menghitung ulang",
-        "sla_recomputed": "{examined} tiket terbuka diperiksa, {changed} batas waktu berubah",
-        "outbox_empty": "Tidak ada balasan yang perlu dicek.",
-        "outbox_col_ref": "No. Tiket",
-        "outbox_col_channel": "Kanal",
-        "outbox_col_status": "Status",
-        "outbox_col_created": "Dibuat",
-        "outbox_col_text": "Isi",
-        "outbox_col_remarks": "Keterangan",
-        "outbox_hint": "Cek di kanal apakah warga sudah menerima balasan, lalu: aduan outbox confirm-sent ID "
-                       "[--external-id ID] (sudah diterima) atau aduan outbox resend ID (belum diterima).",
-        "outbox_resent": "balasan {id} masuk antrean kirim lagi",
-        "outbox_confirmed": "balasan {id} ditandai terkirim",
-        "webhook_failed_line": "gagal: {error}",
-        "webhook_processed": "{total} webhook diproses",
-        "webhook_processed_failed": ", {count} gagal (dicoba lagi nanti)",
-        "webhook_processed_dead": ", {count} dihentikan (dead letter)",
-        "webhook_none_failed": "Tidak ada kiriman webhook yang gagal.",
-        "webhook_none": "Belum ada kiriman webhook.",
-        "webhook_state_processed": "diproses",
-        "webhook_state_pending": "menunggu",
-        "webhook_state_failing": "gagal, dicoba lagi",
-        "webhook_state_dead": "dihentikan",
-        "webhook_col_channel": "Kanal",
-        "webhook_col_received": "Diterima",
-        "webhook_col_status": "Status",
-        "webhook_col_attempts": "Percobaan",
-        "webhook_col_retry": "Coba lagi",
-        "webhook_col_error": "Kesalahan",
-        "webhook_already_done": "kiriman {id} sudah diproses; tidak ada yang diulang",
-        "webhook_requeued": "kiriman {id} diantrekan ulang (aduan webhook process, atau otomatis oleh webhook serve)",
-        "db_upgraded": "skema: {before} -> {after}",
-        "db_empty": "(kosong)",
-        "db_backup_pg": "cadangan PostgreSQL: {path}",
-        "db_backup_done": "cadangan: {path}",
-        "db_backup_checked": "diperiksa: integritas ok, rantai audit utuh ({events} peristiwa); {counts}",
-        "db_backup_rotated": "dihapus (rotasi): {path}",
-        "db_restored_pg": "dipulihkan dari {path}",
-        "db_restored": "dipulihkan: {database} dari {path} ({counts})",
-        "db_grants_sqlite": "SQLite tidak punya peran basis data; lindungi berkasnya dengan hak akses berkas (chmod "
-                            "600).",
-        "db_grants_done": "{count} pernyataan dijalankan",
-        "config_ok": "ok: {source}: {channels} kanal, {staff} staf",
-        "audit_ok": "ok: rantai audit utuh ({events} peristiwa diperiksa)",
-        "audit_broken": "RUSAK: {problem} ({problems} masalah dari {events} peristiwa; peristiwa pertama yang rusak "
-                        "ditampilkan)",
-        "privacy_exported": "Tersimpan: {path} ({tickets} tiket, {messages} pesan, {events} peristiwa)",
-        "recap_marked": "{count} tiket ditandai sudah direkap.",
-        "saved": "Tersimpan: {path}",
-        "routing_no_model_file": "routing.model_file belum diatur: isi di config.yaml (mis. routing-model.json) "
-                                 "atau beri --output BERKAS",
-        "routing_trained": "model ditulis ke {path}: {builtin} contoh bawaan + {office} label kantor, {features} "
-                           "fitur (sha256 {digest})",
-        "routing_labels_title": "Label routing ({count})",
-        "routing_col_ticket": "tiket",
-        "routing_col_kind": "jenis",
-        "routing_col_category": "kategori",
-        "routing_col_bidang": "bidang",
-        "routing_col_suggested": "usulan",
-        "routing_col_source": "sumber",
-        "routing_col_text": "teks",
-        "routing_eval_head": "{count} label kantor, validasi silang: ",
-        "routing_eval_none": "Belum ada label kantor: koreksi routing dengan `aduan route` untuk membuatnya.",
-        "routing_eval_table": "kategori: benar (baris) x tebakan (kolom)",
-        "demo_replies_sent": "{count} balasan terkirim ke server sandbox.",
-        "demo_reply_outcome": "{ref}: balasan {state} ({error})",
-        "demo_database": "Basis data demo: {path}",
-        "config_channel_invalid": "konfigurasi kanal tidak sah: {problems}",
-        "quarantine_empty": "Tidak ada item karantina yang belum ditangani.",
-        "quarantine_empty_all": "Karantina kosong: belum pernah ada item yang dikarantina.",
-        "quarantine_hint": "Lihat isinya: aduan quarantine show ID; setelah ditangani: "
-                           "aduan quarantine resolve ID --note TEKS",
-        "quarantine_col_id": "ID",
-        "quarantine_col_channel": "Kanal",
-        "quarantine_col_received": "Diterima",
-        "quarantine_col_external_id": "ID di kanal",
-        "quarantine_col_reason": "Alasan",
-        "quarantine_col_handled": "Ditangani",
-        "quarantine_col_note": "Catatan",
-        "quarantine_col_payload": "Isi mentah",
-        "quarantine_open": "belum ditangani",
-        "quarantine_handled_by": "oleh {user}, {when}",
-        "quarantine_no_payload": "(tidak ada isi tersimpan; mungkin sudah dihapus setelah masa retensi)",
-        "quarantine_revealed": "Isi ditampilkan tanpa sensor (NIK/KK, nomor HP, email) atas permintaan {user}; "
-                               "tercatat di log audit.",
-        "quarantine_resolved": "item karantina {id} ditandai sudah ditangani",
-        "quarantine_already": "item karantina {id} sudah ditangani sebelumnya ({user}, {when}); tidak diubah",
-        "quarantine_unknown": "item karantina {ids} tidak ditemukan (lihat aduan quarantine list --all); "
-                              "tidak ada yang diubah",
-        "quarantine_note_empty": "catatan kosong: tulis apa yang dilakukan, mis. --note \"dimasukkan ulang sebagai "
-                                 "ADU-2026-000123\" atau --note sampah",
-    },
-    "en": {
-        "config_missing": "configuration file {path} does not exist; run `aduan init` to create it, or pass "
-                          "--config PATH / ADUAN_CONFIG",
-        "config_named_missing": "configuration file {path} does not exist; check --config / ADUAN_CONFIG, or "
-                                "create it with `aduan init {path}`",
-        "config_unreadable": "configuration file {path} cannot be read: {reason}",
-        "config_bad_yaml": "{path} is not valid YAML: {reason}",
-        "config_not_mapping": "{path} must be a mapping of sections (office, database, ...)",
-        "config_invalid": "invalid configuration in {path}:",
-        "config_unknown_key": "unknown key; did you mean {close!r}?",
-        "config_known_keys": "unknown key; known keys here: {keys}",
-        "config_check_spelling": "unknown key; check its spelling against config.yaml",
-        "no_channel": "no channel named {name!r} in {source}",
-        "interrupted": "interrupted",
-        "not_staff": "user {user!r} is not registered as staff. Add them under staff: in {source}, "
-                     "e.g. - {{username: {user}, name: \"...\", role: admin}}, or run with --as USERNAME",
-        "init_exists": "{path} already exists; not overwritten (remove it or choose another PATH)",
-        "init_no_sample": "the sample configuration is missing at {path}; install aduan with pip install -e .",
-        "init_done": "configuration written: {path}\ndatabase ready: {db} (schema {revision})\n"
-                     "Next: edit {path} (the staff: and channels: sections), then "
-                     "`aduan --config {path} health`",
-        "health_ok": "ok: {count} enabled channels healthy",
-        "health_last": "; last successful ingest: {last}",
-        "health_warning": "warning: {text}",
-        "health_needs_reauth": "{channel}: needs re-authorisation (token refused): {error}",
-        "health_never_ran": "{channel}: never fetched successfully",
-        "health_never_received": "{channel}: has never received a webhook",
-        "health_stale": "{channel}: last success {when} ({minutes} minutes ago, limit {limit} minutes)",
-        "health_stale_webhook": "{channel}: last webhook received {when} ({minutes} minutes ago, "
-                                "limit {limit} minutes)",
-        "health_last_error": "; last error: {error}",
-        "health_quarantine": "quarantine: {count} items not yet handled (newest {newest}); see aduan quarantine",
-        "health_outbox_stuck": "outbox: {count} replies in state '{state}' (cut off while sending): check on the "
-                               "channel, then aduan outbox confirm-sent ID or aduan outbox resend ID",
-        "health_reply_failed": "replies: {count} tickets Send failed (the citizen has no answer yet, the due time "
-                               "keeps running): see aduan inbox, fix it, then aduan outbox resend ID",
-        "health_reply_unknown": "replies: {count} tickets Delivery uncertain: check on the channel, then "
-                                "aduan outbox confirm-sent ID or aduan outbox resend ID",
-        "health_webhook_backlog": "webhook: {count} deliveries unprocessed for more than {minutes} minutes "
-                                  "(oldest {oldest})",
-        "health_webhook_dead": "webhook: {count} deliveries kept failing and were given up (dead letter): see "
-                               "aduan webhook deliveries --failed, then aduan webhook retry ID",
-        "health_webhook_failing": "webhook: {count} deliveries failed to process and will be tried again "
-                                  "(aduan webhook deliveries --failed)",
-        "health_redis_down": "redis: cannot be reached: {error}",
-        "health_no_worker": "worker: no `aduan worker` is running (replies and SLA timers are not handled)",
-        "health_no_scheduler": "scheduler: no RQ scheduler is active (SLA timers do not fire; run aduan worker)",
-        "health_identity_unset": "identity: the `identity` key is missing from config.yaml; the user is taken from "
-                                 "--as/ADUAN_USER without proof. Write `identity: os` (see README) or "
-                                 "`identity: declared`",
-        "health_no_backup": "backup: no backup in {folder} yet; schedule `aduan db backup` (see README)",
-        "health_backup_old": "backup: the newest backup ({name}) is older than {hours} hours",
-        "health_no_channel": "no enabled channel: enable one under channels: ({source}) with enabled: true",
-        "bad_choice": "{value!r} is unknown; choose: {choices}",
-        "merge_other_contact": "tickets {ref} ({source}) and {into} ({target}) belong to different citizens; "
-                               "messages and replies would move to another person. Repeat with --force if they "
-                               "are really the same person",
-        "merge_forced": "{ref} ({source}) merged into {into} ({target}): different citizens, by --force",
-        "triage_send_edit_cancel": "[s] send  [e] edit in editor  [c] cancel",
-        "triage_cancelled": "cancelled, nothing sent",
-        "triage_unknown_choice": "{value!r} is unknown; choose a number or a name: {choices}",
-        "triage_escalation_note": "Note for the division (Enter: no note)",
-        "triage_interrupted": "Triage interrupted",
-        "editor_hint": "Lines starting with # are not sent; leave it empty to cancel.",
-        "demo_try": "Try (copy and paste):",
-        "demo_config": "Demo configuration: {path} (demo user: admin1, replies go to the demo's sandbox channels)",
-        "sla_due_received": "Received   : {when}",
-        "sla_due_start": "Counts from: {day} (day {number})",
-        "sla_due_at": "Due        : {when} ({days} working days)",
-        "sla_due_skipped": "Non-working days skipped",
-        "sla_calendar_title": "Working calendar {year}: non-working days",
-        "sla_col_date": "Date",
-        "sla_col_weekday": "Day",
-        "sla_col_name": "Name",
-        "sla_col_source": "Source",
-        "sla_sweep_done": "new warnings: {warned}, newly overdue: {breached}, notices sent: {notices}, replies: "
-                          "{replies}, to verify: {unknown}",
-        "sla_recomputing": "recomputing",
-        "sla_recomputed": "{examined} open tickets examined, {changed} due times changed",
-        "outbox_empty": "No reply needs checking.",
-        "outbox_col_ref": "Ticket",
-        "outbox_col_channel": "Channel",
-        "outbox_col_status": "Status",
-        "outbox_col_created": "Created",
-        "outbox_col_text": "Text",
-        "outbox_col_remarks": "Remarks",
-        "outbox_hint": "Check on the channel whether the citizen has received the reply, then: aduan outbox "
-                       "confirm-sent ID [--external-id ID] (received) or aduan outbox resend ID (not received).",
-        "outbox_resent": "reply {id} is queued to be sent again",
-        "outbox_confirmed": "reply {id} marked as sent",
-        "webhook_failed_line": "failed: {error}",
-        "webhook_processed": "{total} webhooks processed",
-        "webhook_processed_failed": ", {count} failed (tried again later)",
-        "webhook_processed_dead": ", {count} given up (dead letter)",
-        "webhook_none_failed": "No failed webhook delivery.",
-        "webhook_none": "No webhook delivery yet.",
-        "webhook_state_processed": "processed",
-        "webhook_state_pending": "waiting",
-        "webhook_state_failing": "failed, will retry",
-        "webhook_state_dead": "given up",
-        "webhook_col_channel": "Channel",
-        "webhook_col_received": "Received",
-        "webhook_col_status": "Status",
-        "webhook_col_attempts": "Attempts",
-        "webhook_col_retry": "Next try",
-        "webhook_col_error": "Error",
-        "webhook_already_done": "delivery {id} was already processed; nothing queued again",
-        "webhook_requeued": "delivery {id} queued again (aduan webhook process, or automatically by webhook serve)",
-        "db_upgraded": "schema: {before} -> {after}",
-        "db_empty": "(empty)",
-        "db_backup_pg": "PostgreSQL backup: {path}",
-        "db_backup_done": "backup: {path}",
-        "db_backup_checked": "verified: integrity ok, audit chain intact ({events} events); {counts}",
-        "db_backup_rotated": "removed (rotation): {path}",
-        "db_restored_pg": "restored from {path}",
-        "db_restored": "restored: {database} from {path} ({counts})",
-        "db_grants_sqlite": "SQLite has no database roles; protect its file with file permissions (chmod 600).",
-        "db_grants_done": "{count} statements run",
-        "config_ok": "ok: {source}: {channels} channels, {staff} staff",
-        "audit_ok": "ok: audit chain intact ({events} events checked)",
-        "audit_broken": "BROKEN: {problem} ({problems} problems in {events} events; the first broken event is shown)",
-        "privacy_exported": "Saved: {path} ({tickets} tickets, {messages} messages, {events} events)",
-        "recap_marked": "{count} tickets marked as recapped.",
-        "saved": "Saved: {path}",
-        "routing_no_model_file": "routing.model_file is not set: fill it in config.yaml (e.g. routing-model.json) "
-                                 "or pass --output FILE",
-        "routing_trained": "model written to {path}: {builtin} bundled examples + {office} office labels, "
-                           "{features} features (sha256 {digest})",
-        "routing_labels_title": "Routing labels ({count})",
-        "routing_col_ticket": "ticket",
-        "routing_col_kind": "kind",
-        "routing_col_category": "category",
-        "routing_col_bidang": "division",
-        "routing_col_suggested": "suggested",
-        "routing_col_source": "source",
-        "routing_col_text": "text",
-        "routing_eval_head": "{count} office labels, cross-validated: ",
-        "routing_eval_none": "No office label yet: correct routing with `aduan route` to create some.",
-        "routing_eval_table": "category: expected (rows) x predicted (columns)",
-        "demo_replies_sent": "{count} replies sent to the sandbox servers.",
-        "demo_reply_outcome": "{ref}: reply {state} ({error})",
-        "demo_database": "Demo database: {path}",
-        "config_channel_invalid": "invalid channel configuration: {problems}",
-        "quarantine_empty": "No quarantined item is waiting to be handled.",
-        "quarantine_empty_all": "The quarantine is empty: no item has ever been quarantined.",
-        "quarantine_hint": "See its payload: aduan quarantine show ID; once handled: "
-                           "aduan quarantine resolve ID --note TEXT",
-        "quarantine_col_id": "ID",
-        "quarantine_col_channel": "Channel",
-        "quarantine_col_received": "Received",
-        "quarantine_col_external_id": "Channel ID",
-        "quarantine_col_reason": "Reason",
-        "quarantine_col_handled": "Handled",
-        "quarantine_col_note": "Note",
-        "quarantine_col_payload": "Raw payload",
-        "quarantine_open": "not handled yet",
-        "quarantine_handled_by": "by {user}, {when}",
-        "quarantine_no_payload": "(no payload stored; it may have been purged after the retention period)",
-        "quarantine_revealed": "Payload shown unmasked (NIK/KK, phone numbers, e-mail) at the request of {user}; "
-                               "recorded in the audit log.",
-        "quarantine_resolved": "quarantine item {id} marked as handled",
-        "quarantine_already": "quarantine item {id} was already handled ({user}, {when}); left unchanged",
-        "quarantine_unknown": "quarantine item {ids} not found (see aduan quarantine list --all); nothing was changed",
-        "quarantine_note_empty": "empty note: say what was done, e.g. --note \"re-entered as ADU-2026-000123\" "
-                                 "or --note junk",
-    },
+SENTENCES: dict[str, tuple[str, str]] = {  # key: (Bahasa Indonesia, English)
+    "config_missing": ("berkas konfigurasi {path} tidak ada; jalankan `aduan init` untuk membuatnya, atau beri "
+                       "--config PATH / ADUAN_CONFIG",
+                       "configuration file {path} does not exist; run `aduan init` to create it, or pass --config "
+                       "PATH / ADUAN_CONFIG"),
+    "config_named_missing": ("berkas konfigurasi {path} tidak ada; periksa --config / ADUAN_CONFIG, atau buat dengan "
+                             "`aduan init {path}`",
+                             "configuration file {path} does not exist; check --config / ADUAN_CONFIG, or create it "
+                             "with `aduan init {path}`"),
+    "config_unreadable": ("berkas konfigurasi {path} tidak bisa dibaca: {reason}",
+                          "configuration file {path} cannot be read: {reason}"),
+    "config_bad_yaml": ("{path} bukan YAML yang sah: {reason}", "{path} is not valid YAML: {reason}"),
+    "config_not_mapping": ("{path} harus berisi bagian-bagian (office, database, ...)",
+                           "{path} must be a mapping of sections (office, database, ...)"),
+    "config_invalid": ("konfigurasi tidak sah di {path}:", "invalid configuration in {path}:"),
+    "config_unknown_key": ("kunci tidak dikenal; maksudnya {close!r}?", "unknown key; did you mean {close!r}?"),
+    "config_known_keys": ("kunci tidak dikenal; kunci yang dikenal di sini: {keys}",
+                          "unknown key; known keys here: {keys}"),
+    "config_check_spelling": ("kunci tidak dikenal; periksa ejaannya dengan config.yaml",
+                              "unknown key; check its spelling against config.yaml"),
+    "no_channel": ("tidak ada kanal bernama {name!r} di {source}", "no channel named {name!r} in {source}"),
+    "interrupted": ("dihentikan", "interrupted"),
+    "not_staff": ("pengguna {user!r} tidak terdaftar sebagai staf. Tambahkan di bagian staff: {source}, mis. - "
+                  "{{username: {user}, name: \"...\", role: admin}}, atau jalankan dengan --as USERNAME",
+                  "user {user!r} is not registered as staff. Add them under staff: in {source}, e.g. - {{username: "
+                  "{user}, name: \"...\", role: admin}}, or run with --as USERNAME"),
+    "init_exists": ("{path} sudah ada; tidak ditimpa (hapus dulu atau pilih PATH lain)",
+                    "{path} already exists; not overwritten (remove it or choose another PATH)"),
+    "init_no_sample": ("contoh konfigurasi tidak ditemukan di {path}; pasang aduan dengan pip install -e .",
+                       "the sample configuration is missing at {path}; install aduan with pip install -e ."),
+    "init_done": ("konfigurasi ditulis: {path}\nbasis data siap: {db} (skema {revision})\nLangkah berikut: sunting "
+                  "{path} (bagian staff: dan channels:), lalu `aduan --config {path} health`",
+                  "configuration written: {path}\ndatabase ready: {db} (schema {revision})\nNext: edit {path} (the "
+                  "staff: and channels: sections), then `aduan --config {path} health`"),
+    "health_ok": ("ok: {count} kanal aktif sehat", "ok: {count} enabled channels healthy"),
+    "health_last": ("; ingest terakhir berhasil: {last}", "; last successful ingest: {last}"),
+    "health_warning": ("peringatan: {text}", "warning: {text}"),
+    "health_needs_reauth": ("{channel}: perlu otorisasi ulang (token ditolak): {error}",
+                            "{channel}: needs re-authorisation (token refused): {error}"),
+    "health_never_ran": ("{channel}: belum pernah berhasil diambil", "{channel}: never fetched successfully"),
+    "health_never_received": ("{channel}: belum pernah menerima webhook", "{channel}: has never received a webhook"),
+    "health_stale": ("{channel}: terakhir berhasil {when} ({minutes} menit lalu, batas {limit} menit)",
+                     "{channel}: last success {when} ({minutes} minutes ago, limit {limit} minutes)"),
+    "health_stale_webhook": ("{channel}: webhook terakhir diterima {when} ({minutes} menit lalu, batas {limit} menit)",
+                             "{channel}: last webhook received {when} ({minutes} minutes ago, limit {limit} minutes)"),
+    "health_last_error": ("; kesalahan terakhir: {error}", "; last error: {error}"),
+    "health_quarantine": ("karantina: {count} item belum ditangani (terbaru {newest}); lihat aduan quarantine",
+                          "quarantine: {count} items not yet handled (newest {newest}); see aduan quarantine"),
+    "health_outbox_stuck": ("outbox: {count} balasan berstatus '{state}' (terputus saat dikirim): cek di kanal, lalu "
+                            "aduan outbox confirm-sent ID atau aduan outbox resend ID",
+                            "outbox: {count} replies in state '{state}' (cut off while sending): check on the "
+                            "channel, then aduan outbox confirm-sent ID or aduan outbox resend ID"),
+    "health_reply_failed": ("balasan: {count} tiket Gagal kirim (warga belum menerima jawaban, batas waktu tetap "
+                            "berjalan): lihat aduan inbox, perbaiki lalu aduan outbox resend ID",
+                            "replies: {count} tickets Send failed (the citizen has no answer yet, the due time keeps "
+                            "running): see aduan inbox, fix it, then aduan outbox resend ID"),
+    "health_reply_unknown": ("balasan: {count} tiket Belum pasti terkirim: cek di kanal, lalu aduan outbox "
+                             "confirm-sent ID atau aduan outbox resend ID",
+                             "replies: {count} tickets Delivery uncertain: check on the channel, then aduan outbox "
+                             "confirm-sent ID or aduan outbox resend ID"),
+    "health_webhook_backlog": ("webhook: {count} kiriman belum diproses lebih dari {minutes} menit (tertua {oldest})",
+                               "webhook: {count} deliveries unprocessed for more than {minutes} minutes (oldest "
+                               "{oldest})"),
+    "health_webhook_dead": ("webhook: {count} kiriman gagal terus dan dihentikan (dead letter): lihat aduan webhook "
+                            "deliveries --failed, lalu aduan webhook retry ID",
+                            "webhook: {count} deliveries kept failing and were given up (dead letter): see aduan "
+                            "webhook deliveries --failed, then aduan webhook retry ID"),
+    "health_webhook_failing": ("webhook: {count} kiriman gagal diproses dan akan dicoba lagi (aduan webhook "
+                               "deliveries --failed)",
+                               "webhook: {count} deliveries failed to process and will be tried again (aduan webhook "
+                               "deliveries --failed)"),
+    "health_redis_down": ("redis: tidak bisa dihubungi: {error}", "redis: cannot be reached: {error}"),
+    "health_no_worker": ("worker: tidak ada `aduan worker` yang berjalan (balasan dan timer SLA tidak dikerjakan)",
+                         "worker: no `aduan worker` is running (replies and SLA timers are not handled)"),
+    "health_no_scheduler": ("scheduler: tidak ada penjadwal RQ yang aktif (timer SLA tidak berbunyi; jalankan aduan "
+                            "worker)",
+                            "scheduler: no RQ scheduler is active (SLA timers do not fire; run aduan worker)"),
+    "health_identity_unset": ("identitas: kunci `identity` tidak ada di config.yaml; pengguna diambil dari "
+                              "--as/ADUAN_USER tanpa bukti. Tulis `identity: os` (lihat README) atau `identity: "
+                              "declared`",
+                              "identity: the `identity` key is missing from config.yaml; the user is taken from "
+                              "--as/ADUAN_USER without proof. Write `identity: os` (see README) or `identity: "
+                              "declared`"),
+    "health_no_backup": ("cadangan: belum ada cadangan di {folder}; jadwalkan `aduan db backup` (lihat README)",
+                         "backup: no backup in {folder} yet; schedule `aduan db backup` (see README)"),
+    "health_backup_old": ("cadangan: cadangan terbaru ({name}) berumur lebih dari {hours} jam",
+                          "backup: the newest backup ({name}) is older than {hours} hours"),
+    "health_no_channel": ("tidak ada kanal aktif: nyalakan satu kanal di channels: ({source}) dengan enabled: true",
+                          "no enabled channel: enable one under channels: ({source}) with enabled: true"),
+    "bad_choice": ("{value!r} tidak dikenal; pilih: {choices}", "{value!r} is unknown; choose: {choices}"),
+    "merge_other_contact": ("tiket {ref} ({source}) dan {into} ({target}) milik pelapor yang berbeda; pesan dan "
+                            "balasan akan pindah ke pelapor lain. Ulangi dengan --force bila memang orang yang sama",
+                            "tickets {ref} ({source}) and {into} ({target}) belong to different citizens; messages "
+                            "and replies would move to another person. Repeat with --force if they are really the "
+                            "same person"),
+    "merge_forced": ("{ref} ({source}) digabung ke {into} ({target}): pelapor berbeda, atas --force",
+                     "{ref} ({source}) merged into {into} ({target}): different citizens, by --force"),
+    "triage_send_edit_cancel": ("[k] kirim  [u] ubah di editor  [b] batal", "[s] send  [e] edit in editor  [c] cancel"),
+    "triage_cancelled": ("dibatalkan, tidak ada yang dikirim", "cancelled, nothing sent"),
+    "triage_unknown_choice": ("{value!r} tidak dikenal; pilih nomor atau nama: {choices}",
+                              "{value!r} is unknown; choose a number or a name: {choices}"),
+    "triage_escalation_note": ("Catatan untuk bidang (Enter: tanpa catatan)", "Note for the division (Enter: no note)"),
+    "triage_interrupted": ("Triase dihentikan", "Triage interrupted"),
+    "editor_hint": ("Baris yang diawali # tidak dikirim; kosongkan untuk batal.",
+                    "Lines starting with # are not sent; leave it empty to cancel."),
+    "demo_try": ("Coba (salin dan tempel):", "Try (copy and paste):"),
+    "demo_config": ("Konfigurasi demo: {path} (pengguna demo: admin1, balasan ke kanal sandbox demo)",
+                    "Demo configuration: {path} (demo user: admin1, replies go to the demo's sandbox channels)"),
+    "sla_due_received": ("Diterima      : {when}", "Received   : {when}"),
+    "sla_due_start": ("Mulai dihitung: {day} (hari ke-{number})", "Counts from: {day} (day {number})"),
+    "sla_due_at": ("Batas waktu   : {when} ({days} hari kerja)", "Due        : {when} ({days} working days)"),
+    "sla_due_skipped": ("Hari tidak bekerja yang dilewati", "Non-working days skipped"),
+    "sla_calendar_title": ("Kalender kerja {year}: hari tidak bekerja", "Working calendar {year}: non-working days"),
+    "sla_col_date": ("Tanggal", "Date"),
+    "sla_col_weekday": ("Hari", "Day"),
+    "sla_col_name": ("Keterangan", "Name"),
+    "sla_col_source": ("Sumber", "Source"),
+    "sla_sweep_done": ("peringatan baru: {warned}, lewat batas baru: {breached}, notifikasi terkirim: {notices}, "
+                       "balasan: {replies}, perlu dicek: {unknown}",
+                       "new warnings: {warned}, newly overdue: {breached}, notices sent: {notices}, replies: "
+                       "{replies}, to verify: {unknown}"),
+    "sla_recomputing": ("menghitung ulang", "recomputing"),
+    "sla_recomputed": ("{examined} tiket terbuka diperiksa, {changed} batas waktu berubah",
+                       "{examined} open tickets examined, {changed} due times changed"),
+    "outbox_empty": ("Tidak ada balasan yang perlu dicek.", "No reply needs checking."),
+    "outbox_col_ref": ("No. Tiket", "Ticket"),
+    "outbox_col_channel": ("Kanal", "Channel"),
+    "outbox_col_status": ("Status", "Status"),
+    "outbox_col_created": ("Dibuat", "Created"),
+    "outbox_col_text": ("Isi", "Text"),
+    "outbox_col_remarks": ("Keterangan", "Remarks"),
+    "outbox_hint": ("Cek di kanal apakah warga sudah menerima balasan, lalu: aduan outbox confirm-sent ID "
+                    "[--external-id ID] (sudah diterima) atau aduan outbox resend ID (belum diterima).",
+                    "Check on the channel whether the citizen has received the reply, then: aduan outbox "
+                    "confirm-sent ID [--external-id ID] (received) or aduan outbox resend ID (not received)."),
+    "outbox_resent": ("balasan {id} masuk antrean kirim lagi", "reply {id} is queued to be sent again"),
+    "outbox_confirmed": ("balasan {id} ditandai terkirim", "reply {id} marked as sent"),
+    "webhook_failed_line": ("gagal: {error}", "failed: {error}"),
+    "webhook_processed": ("{total} webhook diproses", "{total} webhooks processed"),
+    "webhook_processed_failed": (", {count} gagal (dicoba lagi nanti)", ", {count} failed (tried again later)"),
+    "webhook_processed_dead": (", {count} dihentikan (dead letter)", ", {count} given up (dead letter)"),
+    "webhook_none_failed": ("Tidak ada kiriman webhook yang gagal.", "No failed webhook delivery."),
+    "webhook_none": ("Belum ada kiriman webhook.", "No webhook delivery yet."),
+    "webhook_state_processed": ("diproses", "processed"),
+    "webhook_state_pending": ("menunggu", "waiting"),
+    "webhook_state_failing": ("gagal, dicoba lagi", "failed, will retry"),
+    "webhook_state_dead": ("dihentikan", "given up"),
+    "webhook_col_channel": ("Kanal", "Channel"),
+    "webhook_col_received": ("Diterima", "Received"),
+    "webhook_col_status": ("Status", "Status"),
+    "webhook_col_attempts": ("Percobaan", "Attempts"),
+    "webhook_col_retry": ("Coba lagi", "Next try"),
+    "webhook_col_error": ("Kesalahan", "Error"),
+    "webhook_already_done": ("kiriman {id} sudah diproses; tidak ada yang diulang",
+                             "delivery {id} was already processed; nothing queued again"),
+    "webhook_requeued": ("kiriman {id} diantrekan ulang (aduan webhook process, atau otomatis oleh webhook serve)",
+                         "delivery {id} queued again (aduan webhook process, or automatically by webhook serve)"),
+    "db_upgraded": ("skema: {before} -> {after}", "schema: {before} -> {after}"),
+    "db_empty": ("(kosong)", "(empty)"),
+    "db_backup_pg": ("cadangan PostgreSQL: {path}", "PostgreSQL backup: {path}"),
+    "db_backup_done": ("cadangan: {path}", "backup: {path}"),
+    "db_backup_checked": ("diperiksa: integritas ok, rantai audit utuh ({events} peristiwa); {counts}",
+                          "verified: integrity ok, audit chain intact ({events} events); {counts}"),
+    "db_backup_rotated": ("dihapus (rotasi): {path}", "removed (rotation): {path}"),
+    "db_restored_pg": ("dipulihkan dari {path}", "restored from {path}"),
+    "db_restored": ("dipulihkan: {database} dari {path} ({counts})", "restored: {database} from {path} ({counts})"),
+    "db_grants_sqlite": ("SQLite tidak punya peran basis data; lindungi berkasnya dengan hak akses berkas (chmod 600).",
+                         "SQLite has no database roles; protect its file with file permissions (chmod 600)."),
+    "db_grants_done": ("{count} pernyataan dijalankan", "{count} statements run"),
+    "config_ok": ("ok: {source}: {channels} kanal, {staff} staf", "ok: {source}: {channels} channels, {staff} staff"),
+    "audit_ok": ("ok: rantai audit utuh ({events} peristiwa diperiksa)",
+                 "ok: audit chain intact ({events} events checked)"),
+    "audit_broken": ("RUSAK: {problem} ({problems} masalah dari {events} peristiwa; peristiwa pertama yang rusak "
+                     "ditampilkan)",
+                     "BROKEN: {problem} ({problems} problems in {events} events; the first broken event is shown)"),
+    "privacy_exported": ("Tersimpan: {path} ({tickets} tiket, {messages} pesan, {events} peristiwa)",
+                         "Saved: {path} ({tickets} tickets, {messages} messages, {events} events)"),
+    "recap_marked": ("{count} tiket ditandai sudah direkap.", "{count} tickets marked as recapped."),
+    "saved": ("Tersimpan: {path}", "Saved: {path}"),
+    "routing_no_model_file": ("routing.model_file belum diatur: isi di config.yaml (mis. routing-model.json) atau "
+                              "beri --output BERKAS",
+                              "routing.model_file is not set: fill it in config.yaml (e.g. routing-model.json) or "
+                              "pass --output FILE"),
+    "routing_trained": ("model ditulis ke {path}: {builtin} contoh bawaan + {office} label kantor, {features} fitur "
+                        "(sha256 {digest})",
+                        "model written to {path}: {builtin} bundled examples + {office} office labels, {features} "
+                        "features (sha256 {digest})"),
+    "routing_labels_title": ("Label routing ({count})", "Routing labels ({count})"),
+    "routing_col_ticket": ("tiket", "ticket"),
+    "routing_col_kind": ("jenis", "kind"),
+    "routing_col_category": ("kategori", "category"),
+    "routing_col_bidang": ("bidang", "division"),
+    "routing_col_suggested": ("usulan", "suggested"),
+    "routing_col_source": ("sumber", "source"),
+    "routing_col_text": ("teks", "text"),
+    "routing_eval_head": ("{count} label kantor, validasi silang: ", "{count} office labels, cross-validated: "),
+    "routing_eval_none": ("Belum ada label kantor: koreksi routing dengan `aduan route` untuk membuatnya.",
+                          "No office label yet: correct routing with `aduan route` to create some."),
+    "routing_eval_table": ("kategori: benar (baris) x tebakan (kolom)",
+                           "category: expected (rows) x predicted (columns)"),
+    "demo_replies_sent": ("{count} balasan terkirim ke server sandbox.",
+                          "{count} replies sent to the sandbox servers."),
+    "demo_reply_outcome": ("{ref}: balasan {state} ({error})", "{ref}: reply {state} ({error})"),
+    "demo_database": ("Basis data demo: {path}", "Demo database: {path}"),
+    "config_channel_invalid": ("konfigurasi kanal tidak sah: {problems}", "invalid channel configuration: {problems}"),
+    "quarantine_empty": ("Tidak ada item karantina yang belum ditangani.",
+                         "No quarantined item is waiting to be handled."),
+    "quarantine_empty_all": ("Karantina kosong: belum pernah ada item yang dikarantina.",
+                             "The quarantine is empty: no item has ever been quarantined."),
+    "quarantine_hint": ("Lihat isinya: aduan quarantine show ID; setelah ditangani: aduan quarantine resolve ID "
+                        "--note TEKS",
+                        "See its payload: aduan quarantine show ID; once handled: aduan quarantine resolve ID --note "
+                        "TEXT"),
+    "quarantine_col_id": ("ID", "ID"),
+    "quarantine_col_channel": ("Kanal", "Channel"),
+    "quarantine_col_received": ("Diterima", "Received"),
+    "quarantine_col_external_id": ("ID di kanal", "Channel ID"),
+    "quarantine_col_reason": ("Alasan", "Reason"),
+    "quarantine_col_handled": ("Ditangani", "Handled"),
+    "quarantine_col_note": ("Catatan", "Note"),
+    "quarantine_col_payload": ("Isi mentah", "Raw payload"),
+    "quarantine_open": ("belum ditangani", "not handled yet"),
+    "quarantine_handled_by": ("oleh {user}, {when}", "by {user}, {when}"),
+    "quarantine_no_payload": ("(tidak ada isi tersimpan; mungkin sudah dihapus setelah masa retensi)",
+                              "(no payload stored; it may have been purged after the retention period)"),
+    "quarantine_revealed": ("Isi ditampilkan tanpa sensor (NIK/KK, nomor HP, email) atas permintaan {user}; tercatat "
+                            "di log audit.",
+                            "Payload shown unmasked (NIK/KK, phone numbers, e-mail) at the request of {user}; "
+                            "recorded in the audit log."),
+    "quarantine_resolved": ("item karantina {id} ditandai sudah ditangani", "quarantine item {id} marked as handled"),
+    "quarantine_already": ("item karantina {id} sudah ditangani sebelumnya ({user}, {when}); tidak diubah",
+                           "quarantine item {id} was already handled ({user}, {when}); left unchanged"),
+    "quarantine_unknown": ("item karantina {ids} tidak ditemukan (lihat aduan quarantine list --all); tidak ada yang "
+                           "diubah",
+                           "quarantine item {ids} not found (see aduan quarantine list --all); nothing was changed"),
+    "quarantine_note_empty": ("catatan kosong: tulis apa yang dilakukan, mis. --note \"dimasukkan ulang sebagai "
+                              "ADU-2026-000123\" atau --note sampah",
+                              "empty note: say what was done, e.g. --note \"re-entered as ADU-2026-000123\" or "
+                              "--note junk"),
 }
 
 
 def message(key: str, locale: str | None = "id", **values: object) -> str:
-    table = MESSAGES.get(locale or "id", MESSAGES["id"])
-    return table.get(key, MESSAGES["id"][key]).format(**values)
+    """The sentence `key` in `locale` (Indonesian unless English is chosen), filled with `values`."""
+    return SENTENCES[key][LOCALES.index(locale) if locale in LOCALES else 0].format(**values)
 
 
 def locale_from(environ: Mapping[str, str], chosen: str | None = None) -> str:
