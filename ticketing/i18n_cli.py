@@ -352,6 +352,15 @@ ERRORS_EN: tuple[tuple[str, Any], ...] = (  # (pattern, replacement string or fu
     (r"^teks kosong; tidak ada yang dikirim$", "empty text; nothing sent"),
     (r"^editor keluar dengan kode (\S+); tidak ada yang dikirim$", r"the editor exited with code \1; nothing sent"),
     (r"^pilih salah satu: (.*)$", r"choose one of: \1"),
+    (r"^skema basis data (\S+) lebih baru dari aduan ini \(paling baru yang dikenal: (\S+)\); .*$",
+     r"the database schema \1 is newer than this aduan (the newest it knows: \2); install the aduan version that "
+     r"wrote it. Nothing was changed"),
+    (r"^skema basis data ada di (\S+), aduan ini butuh (\S+): jalankan `aduan db upgrade`$",
+     r"the database schema is at \1, this aduan needs \2: run `aduan db upgrade`"),
+    (r"^basis data terus dikunci proses aduan lain; .*$",
+     "the database stayed locked by another aduan process; nothing was changed, try again in a minute"),
+    (r"^kanal (\S+): proses lain mengambil alih kanal ini; berhenti tanpa menyimpan$",
+     r"channel \1: another run took over this channel; stopping without saving"),
     # A reply the channel refused, as the collectors word it (kept in the outbox in Indonesian).
     (r"^Telegram menolak pengiriman: warga memblokir bot atau chat tidak bisa dikirimi \((.*)\)$",
      r"Telegram refused the message: the citizen blocked the bot or the chat cannot be written to (\1)"),

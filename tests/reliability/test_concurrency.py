@@ -121,7 +121,7 @@ def test_row8_lock_held_past_the_timeout_fails_cleanly_with_bounded_retries(tmp_
         assert holder.poll() is None  # the lock really was held throughout
     engine.dispose()
     assert result.code == 1
-    assert "stayed locked by another aduan process" in result.out + result.err
+    assert "basis data terus dikunci proses aduan lain" in result.out + result.err
     assert "Traceback" not in result.err and "OperationalError" not in result.out + result.err
     assert fake.get_updates_calls() == calls  # no fetch without the lease: nothing read, nothing lost
     assert sql(tmp_path, "SELECT cursor FROM collector_state") == [(cursor_before,)]

@@ -70,7 +70,7 @@ def renew_lease(session: Session, channel: str, owner: str, now: datetime, ttl: 
         .values(lock_expires_at=now + ttl)
     )
     if result.rowcount != 1:
-        raise LeaseLost(f"channel {channel}: another run took over this channel; stopping without saving")
+        raise LeaseLost(f"kanal {channel}: proses lain mengambil alih kanal ini; berhenti tanpa menyimpan")
 
 
 def release_lease(session: Session, channel: str, owner: str) -> None:

@@ -101,10 +101,8 @@ def run_write(engine: Engine, work: Callable[[Session], T], retries: int = LOCK_
         except OperationalError as exc:
             if not _is_lock_error(exc) or attempt == retries:
                 if _is_lock_error(exc):
-                    raise DatabaseBusy(
-                        "the database stayed locked by another aduan process; nothing was changed, "
-                        "try again in a minute"
-                    ) from None
+                    raise DatabaseBusy("basis data terus dikunci proses aduan lain; tidak ada yang diubah, "
+                                       "coba lagi semenit lagi") from None
                 raise
             time.sleep(0.05 * (2**attempt))
     raise AssertionError("unreachable")
@@ -121,7 +119,18 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (`aduan db upgrade`)."""
     from ticketing.store.migrate import upgrade_to_head
 
+    refuse_newer_schema(current_revision(engine))
     upgrade_to_head(engine)
+
+
+def refuse_newer_schema(revision: str | None) -> None:
+    """A database written by a newer aduan (a package rolled back after an upgrade): say so
+    instead of Alembic's traceback, and touch nothing."""
+    from ticketing.store.migrate import known_revisions
+
+    if revision is not None and revision not in known_revisions():
+        raise SchemaOutdated(f"skema basis data {revision} lebih baru dari aduan ini (paling baru yang dikenal: "
+                             f"{SCHEMA_REVISION}); pasang versi aduan yang menulisnya. Tidak ada yang diubah")
 
 
 def open_database(url: str, busy_timeout_ms: int = 15000, auto_upgrade: bool | None = None) -> Engine:
@@ -130,12 +139,11 @@ def open_database(url: str, busy_timeout_ms: int = 15000, auto_upgrade: bool | N
     revision = current_revision(engine)
     if revision == SCHEMA_REVISION:
         return engine
+    refuse_newer_schema(revision)
     if auto_upgrade is None:
         auto_upgrade = is_sqlite(engine)
     if not auto_upgrade:
-        raise SchemaOutdated(
-            f"the database schema is at {revision or 'nothing'}, this aduan needs {SCHEMA_REVISION}: "
-            "run `aduan db upgrade`"
-        )
+        raise SchemaOutdated(f"skema basis data ada di {revision or 'kosong'}, aduan ini butuh {SCHEMA_REVISION}: "
+                             "jalankan `aduan db upgrade`")
     upgrade(engine)
     return engine
