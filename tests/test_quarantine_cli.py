@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.cli_helpers import make_config, run_cli
+from tests.cli_helpers import make_config, run_cli, run_here
 from tests.conftest import PINNED_NOW
 from tests.reliability.helpers import HeldTelegram
 from tests.test_cli_language import INDONESIAN
@@ -47,7 +47,7 @@ def collected(tmp_path, fake, *, hostile: bool = False, db_url: str | None = Non
 
 
 def cli(config, fake, *args, env: dict[str, str] | None = None, **kwargs):
-    return run_cli(config, "quarantine", *args, env={**fake.env(), **(env or {})}, **kwargs)
+    return run_here(config, "quarantine", *args, env={**fake.env(), **(env or {})}, **kwargs)
 
 
 def store_raw_reject(url: str, reason: str, payload: str, channel: str = "mail-test") -> None:
