@@ -106,7 +106,7 @@ def test_a_run_that_lost_its_lease_stops_without_writing(fake, tmp_path):
             session.execute(sa.text("UPDATE collector_state SET lock_owner = 'thief'"))
 
     [run] = collect(app, progress=steal)
-    assert run.outcome == FAILED and "took over" in run.error
+    assert run.outcome == FAILED and "mengambil alih" in run.error
     with read_session(app.engine) as session:
         assert session.execute(sa.select(sa.func.count()).select_from(Message)).scalar_one() == 2
         assert session.get(CollectorState, "tg-test").lock_owner == "thief"
