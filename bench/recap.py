@@ -31,7 +31,7 @@ BARE_SQL = """SELECT date(received_at, '+25200 seconds') AS day, coalesce(nullif
               FROM ticket WHERE received_at >= ? AND received_at < ? AND merged_into_id IS NULL
               GROUP BY 1, 2, 3, 4, 5, 6"""
 BARE_BACKLOG_SQL = """SELECT coalesce(nullif(channel_type, ''), channel), bidang, category, status, count(*)
-              FROM ticket WHERE id IN (SELECT id FROM ticket WHERE status IN ('escalated', 'followed_up', 'new')
+              FROM ticket WHERE id IN (SELECT id FROM ticket WHERE status IN ({open_codes})
                                        UNION SELECT id FROM ticket WHERE answered_at >= ?
                                        UNION SELECT id FROM ticket WHERE closed_at >= ?)
                 AND received_at < ? AND merged_into_id IS NULL
@@ -47,10 +47,11 @@ def measure(path: Path, repeat: int) -> dict:
 
     from ticketing.config import SlaSettings
     from ticketing.reports.recap import monthly_recap
-    from ticketing.reports.recap_sql import month_period
+    from ticketing.reports.recap_sql import OPEN_CODES, month_period
     from ticketing.sla.calendar import OfficeCalendar
     from ticketing.store.db import open_database
 
+    backlog_sql = BARE_BACKLOG_SQL.format(open_codes=", ".join(f"'{code}'" for code in OPEN_CODES))
     calendar = OfficeCalendar(SlaSettings())
     period = month_period(2026, 11, calendar)
     conn = sqlite3.connect(path)
@@ -60,7 +61,7 @@ def measure(path: Path, repeat: int) -> dict:
     def bare() -> None:
         out["groups"] = conn.execute(BARE_SQL, (_text(period.start), _text(period.end))).fetchall()
         start = _text(period.start)
-        out["backlog"] = conn.execute(BARE_BACKLOG_SQL, (start, start, _text(period.end))).fetchall()
+        out["backlog"] = conn.execute(backlog_sql, (start, start, _text(period.end))).fetchall()
 
     def recap() -> None:
         with Session(engine) as session:

@@ -12,6 +12,7 @@ from ticketing.i18n_cli import error_text
 from ticketing.workflow.statuses import label
 
 DETAIL_SEPARATOR = " · "
+SENTENCE_KEYS = frozenset({"error", "reason"})  # details holding a refusal's sentence, not a code or a name
 ACTORS = {"id": {"system": "sistem"}, "en": {}}  # the worker and the collectors act as "system"
 
 
@@ -33,7 +34,7 @@ def _value(value: Any, locale: str) -> str:
     if isinstance(value, bool):
         return ("ya" if value else "tidak") if locale == "id" else ("yes" if value else "no")
     if isinstance(value, str) and locale == "en":  # the audit log keeps the office's (Indonesian) words
-        return DETAIL_VALUES_EN.get(value) or error_text(value, locale)
+        return DETAIL_VALUES_EN.get(value, value)
     return "-" if value is None or value == "" else str(value)
 
 
@@ -58,7 +59,8 @@ def detail_text(detail: Any, locale: str = "id") -> str:
             continue
         name = _name(key, locale)
         joiner = "" if name.endswith("#") else " "
-        parts.append(f"{name}{joiner}{_value(value, locale)}")
+        shown = error_text(value, locale) if key in SENTENCE_KEYS and isinstance(value, str) else _value(value, locale)
+        parts.append(f"{name}{joiner}{shown}")
     return DETAIL_SEPARATOR.join(parts)
 
 

@@ -617,7 +617,5 @@ def validation_text(text: str, locale: str | None) -> str:
     for pattern, indonesian in _VALIDATION_PATTERNS:
         found = pattern.match(text)
         if found:
-            values = iter(value.replace("' or '", "' atau '") for value in found.groups())
-            return "".join(part + (next(values, "") if i < indonesian.count("{}") else "")
-                           for i, part in enumerate(indonesian.split("{}")))
+            return indonesian.format(*(value.replace("' or '", "' atau '") for value in found.groups()))
     return text
